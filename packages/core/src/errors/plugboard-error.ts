@@ -1,0 +1,50 @@
+/**
+ * Every failure Plugboard reports on purpose is a PlugboardError with a stable
+ * `code`: callers branch on the code, people read the message.
+ */
+export const ERROR_CODES = [
+  'FILE_NOT_FOUND',
+  'INVALID_CONFIG',
+  'UNSUPPORTED_ARCHITECTURE',
+  'UNSUPPORTED_DTYPE',
+  'UNSUPPORTED_FEATURE',
+  'SAFETENSORS_CORRUPT',
+  'SAFETENSORS_HEADER_TOO_LARGE',
+  'WEIGHT_MISSING',
+  'WEIGHT_SHAPE_MISMATCH',
+  'TOKENIZER_ERROR',
+  'CHAT_TEMPLATE_ERROR',
+  'PROMPT_TOO_LONG',
+  'INVALID_ARGUMENT',
+  'ABORTED',
+  'GRAPH_INVALID',
+  'ORT_ERROR',
+  'ADAPTER_INVALID',
+  'ADAPTER_INCOMPATIBLE',
+  'BANK_FULL',
+  'SLOT_PINNED',
+  'MANIFEST_INVALID',
+  'PATH_ESCAPE',
+  'TOOL_ERROR',
+  'TOOL_TIMEOUT',
+  'ROUTER_NOT_FITTED',
+  'DATA_INVALID',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class PlugboardError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PlugboardError';
+    this.code = code;
+    this.details = options?.details;
+  }
+}
+
+export function isPlugboardError(error: unknown, code?: ErrorCode): error is PlugboardError {
+  return error instanceof PlugboardError && (code === undefined || error.code === code);
+}
