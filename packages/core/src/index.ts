@@ -1,5 +1,63 @@
 export * from './errors/plugboard-error.ts';
-export * from './hf/config.ts';
+export * from './events/model-events.ts';
+
+// graph IR and ONNX
 export * from './graph/ir.ts';
 export * from './graph/graph-builder.ts';
+export * from './graph/onnx-format.ts';
+export * from './graph/serialize-onnx.ts';
+export * from './graph/write-onnx-model.ts';
+export * from './graph/ort-session.ts';
+export * from './quant/matmul-nbits.ts';
+
+// Hugging Face formats
+export * from './hf/config.ts';
+export * from './hf/weight-source.ts';
+export * from './hf/half-precision.ts';
+export { MAX_SAFETENSORS_HEADER_BYTES } from './hf/safetensors-header.ts';
+export * from './hf/safetensors-index.ts';
+export * from './hf/safetensors-file.ts';
+export * from './hf/safetensors-weights.ts';
+export * from './hf/validate-weights.ts';
+export * from './hf/safetensors-writer.ts';
+export * from './hf/sharded-safetensors-writer.ts';
+export * from './hf/byte-level-alphabet.ts';
+export * from './hf/tokenizer-config.ts';
+export * from './hf/tokenizer.ts';
+export * from './hf/stream-decoder.ts';
+export * from './hf/chat-template.ts';
+
+// sampling
+export * from './sampling/sampling-options.ts';
+export * from './sampling/sampler.ts';
+export * from './sampling/stop-string-matcher.ts';
+
+// the model graph
 export * from './model/adapter-slots.ts';
+export * from './model/build-options.ts';
+export * from './model/inference-graph.ts';
+export * from './model/inspect-model.ts';
+
+// runtime
+export * from './runtime/load-options.ts';
+export * from './runtime/load-model.ts';
+export * from './runtime/generate.ts';
+export * from './runtime/generation-stream.ts';
+export * from './runtime/kv-cache.ts';
+export * from './runtime/step.ts';
+export * from './runtime/graph-cache.ts';
+
+// the independent plain-TS reference forward (tests and tools compare against it)
+export * from './reference/reference-model.ts';
+export * from './reference/reference-adapters.ts';
+export * from './reference/kv-cache.ts';
+export * from './reference/in-memory-weights.ts';
+export * from './reference/max-abs-diff.ts';
+export * from './random/seeded-random.ts';
+export * from './reference/random-model.ts';
+
+// deterministic Hugging Face fixtures with seeded random weights
+export * from './fixtures/fixture-options.ts';
+export * from './fixtures/write-fixture-model.ts';
+export { FIXTURE_SPECIAL_TOKENS, fixtureSpecialTokenId } from './fixtures/fixture-tokenizer.ts';
+export { CHATML_TOOLS_TEMPLATE } from './fixtures/chatml-template.ts';

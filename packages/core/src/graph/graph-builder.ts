@@ -66,7 +66,8 @@ export class GraphBuilder {
         throw new PlugboardError('GRAPH_INVALID', `op ${op} (${name}) reads "${input}", which no earlier node defines`);
       }
     }
-    outputs.forEach((o) => this.claim(o));
+    // '' marks an optional output the graph does not want
+    outputs.filter((o) => o !== '').forEach((o) => this.claim(o));
     this.nodes.push({ name, op, domain: options.domain ?? '', inputs, outputs, attributes });
     return outputs;
   }

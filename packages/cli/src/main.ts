@@ -1,0 +1,18 @@
+import { Command } from 'commander';
+import { isPlugboardError } from '@plugboard/core';
+import { registerFixture } from './commands/fixture.ts';
+import { registerGenerate } from './commands/generate.ts';
+import { registerInspect } from './commands/inspect.ts';
+
+const program = new Command('plugboard').description('one shared local model, many adapter skills').showHelpAfterError();
+registerInspect(program);
+registerGenerate(program);
+registerFixture(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (isPlugboardError(error)) {
+    process.stderr.write(`plugboard: ${error.message} [${error.code}]\n`);
+    process.exit(error.code === 'ABORTED' ? 130 : 1);
+  }
+  throw error;
+});

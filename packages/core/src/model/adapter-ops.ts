@@ -1,0 +1,53 @@
+import type { GraphBuilder } from '../graph/graph-builder.ts';
+import { attr } from '../graph/ir.ts';
+import type { BottleneckActivation, LoraModule } from './adapter-slots.ts';
+import { bottleneckInputName, loraInputName } from './adapter-slots.ts';
+
+/** Graph values every adapter op reads: which slot each row uses and where the adapter applies. */
+export interface AdapterContext {
+  /** adapter_index [B] */
+  index: string;
+  /** adapter_mask as [B, S, 1], ready to broadcast */
+  mask: string;
+}
+
+/**
+ * base + mask · (x · A[slot]) · B[slot]: the per-row slot is gathered from the
+ * stacked slot tensors (BGMV), so rows of one batch can use different skills.
+ * The mask is applied on the rank-r intermediate, the cheapest place.
+ */
+export function addLora(b: GraphBuilder, ctx: AdapterContext, x: string, base: string, layer: number, module: LoraModule): string {
+  const a = b.op1('Gather', [loraInputName(layer, module, 'a'), ctx.index], { axis: attr.int(0) });
+  const bm = b.op1('Gather', [loraInputName(layer, module, 'b'), ctx.index], { axis: attr.int(0) });
+  const down = b.op1('Mul', [b.op1('MatMul', [x, a]), ctx.mask]);
+  return b.op1('Add', [base, b.op1('MatMul', [down, bm])]);
+}
+
+/** h + mask · (act(h · down + down_bias) · up + up_bias), Houlsby/ms-swift style, after the MLP. */
+export function addBottleneck(b: GraphBuilder, ctx: AdapterContext, h: string, layer: number, activation: BottleneckActivation): string {
+  const gathered = (part: 'down' | 'down_bias' | 'up' | 'up_bias') =>
+    b.op1('Gather', [bottleneckInputName(layer, part), ctx.index], { axis: attr.int(0) });
+  // biases [B, m] / [B, d] → [B, 1, m] / [B, 1, d] to broadcast over the sequence
+  const axis1 = b.constant('int64', [1]);
+  const downBias = b.op1('Unsqueeze', [gathered('down_bias'), axis1]);
+  const upBias = b.op1('Unsqueeze', [gathered('up_bias'), axis1]);
+  const pre = b.op1('Add', [b.op1('MatMul', [h, gathered('down')]), downBias]);
+  const act = activate(b, pre, activation);
+  const delta = b.op1('Add', [b.op1('MatMul', [act, gathered('up')]), upBias]);
+  return b.op1('Add', [h, b.op1('Mul', [delta, ctx.mask])]);
+}
+
+export function activate(b: GraphBuilder, x: string, activation: BottleneckActivation): string {
+  switch (activation) {
+    case 'relu':
+      return b.op1('Relu', [x]);
+    case 'silu':
+      return b.op1('Mul', [x, b.op1('Sigmoid', [x])]);
+    case 'gelu': {
+      // exact erf GELU: 0.5 · x · (1 + erf(x / √2))
+      const scaled = b.op1('Mul', [x, b.constant('float32', [Math.SQRT1_2], [])]);
+      const onePlus = b.op1('Add', [b.op1('Erf', [scaled]), b.constant('float32', [1], [])]);
+      return b.op1('Mul', [b.op1('Mul', [x, onePlus]), b.constant('float32', [0.5], [])]);
+    }
+  }
+}

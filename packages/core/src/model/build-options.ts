@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { AdapterSlotLayoutSchema } from './adapter-slots.ts';
+
+export const QuantizationSchema = z.object({
+  bits: z.union([z.literal(4), z.literal(8)]),
+  blockSize: z.number().int().min(16).default(32),
+  /** MatMulNBits accuracy_level: 4 computes in int8 (fast on AVX2), 0 in fp32 */
+  accuracyLevel: z.number().int().min(0).max(4).default(4),
+  /** also quantize the LM head (the biggest single matrix of small models) */
+  lmHead: z.boolean().default(true),
+});
+export type Quantization = z.infer<typeof QuantizationSchema>;
+
+export const InferenceBuildOptionsSchema = z.object({
+  quantization: QuantizationSchema.nullable().default(null),
+  adapters: AdapterSlotLayoutSchema.nullable().default(null),
+  /** add the `hidden_states` output (last layer, after the final norm) */
+  hiddenStates: z.boolean().default(false),
+  /**
+   * `all`: logits for every input token (the IO contract; used by tests).
+   * `last`: only each row's last real token, which is all generation needs and
+   * saves the [S, vocab] LM-head product during prefill.
+   */
+  logits: z.enum(['all', 'last']).default('all'),
+});
+export type InferenceBuildOptions = z.infer<typeof InferenceBuildOptionsSchema>;
+export type InferenceBuildOptionsInput = z.input<typeof InferenceBuildOptionsSchema>;

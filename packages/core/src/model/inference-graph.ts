@@ -1,0 +1,245 @@
+import { GraphBuilder } from '../graph/graph-builder.ts';
+import type { Graph } from '../graph/ir.ts';
+import { attr, bytesOf } from '../graph/ir.ts';
+import type { ModelConfig } from '../hf/config.ts';
+import { GLOBAL_WEIGHT_NAMES, layerWeightNames } from '../hf/config.ts';
+import type { WeightSource } from '../hf/weight-source.ts';
+import type { LoraModule } from './adapter-slots.ts';
+import { bottleneckLayers, loraLayers, slotTensorSpecs } from './adapter-slots.ts';
+import type { AdapterContext } from './adapter-ops.ts';
+import { addBottleneck, addLora } from './adapter-ops.ts';
+import type { InferenceBuildOptions } from './build-options.ts';
+import { projection } from './projection.ts';
+import { rotaryTables } from './rotary-tables.ts';
+
+export const GRAPH_INPUTS = {
+  inputIds: 'input_ids',
+  attentionMask: 'attention_mask',
+  positionIds: 'position_ids',
+  adapterIndex: 'adapter_index',
+  adapterMask: 'adapter_mask',
+  pastKey: (layer: number) => `past_key_values.${layer}.key`,
+  pastValue: (layer: number) => `past_key_values.${layer}.value`,
+} as const;
+
+export const GRAPH_OUTPUTS = {
+  logits: 'logits',
+  hiddenStates: 'hidden_states',
+  presentKey: (layer: number) => `present.${layer}.key`,
+  presentValue: (layer: number) => `present.${layer}.value`,
+} as const;
+
+/**
+ * The Llama-family inference graph of DESIGN.md's IO contract: fused contrib
+ * ops (GroupQueryAttention with KV cache, (Skip)SimplifiedLayerNormalization,
+ * RotaryEmbedding, optional MatMulNBits) plus adapter slots as plain inputs.
+ */
+export function buildInferenceGraph(config: ModelConfig, weights: WeightSource, options: InferenceBuildOptions): Graph {
+  return new InferenceGraphWriter(config, weights, options).write();
+}
+
+class InferenceGraphWriter {
+  private readonly b = new GraphBuilder('plugboard-decoder');
+  private adapters: AdapterContext | null = null;
+  private readonly loraAt = new Set<string>();
+  private readonly bottleneckAt = new Set<number>();
+
+  constructor(
+    private readonly config: ModelConfig,
+    private readonly weights: WeightSource,
+    private readonly options: InferenceBuildOptions,
+  ) {}
+
+  write(): Graph {
+    const { b, config } = this;
+    const kvDims = ['batch', config.numKvHeads, 'past_sequence', config.headDim];
+    const inputIds = b.input(GRAPH_INPUTS.inputIds, 'int64', ['batch', 'sequence']);
+    const attentionMask = b.input(GRAPH_INPUTS.attentionMask, 'int64', ['batch', 'total_sequence']);
+    const positionIds = b.input(GRAPH_INPUTS.positionIds, 'int64', ['batch', 'sequence']);
+    for (let i = 0; i < config.numLayers; i++) {
+      b.input(GRAPH_INPUTS.pastKey(i), 'float32', kvDims);
+      b.input(GRAPH_INPUTS.pastValue(i), 'float32', kvDims);
+    }
+    this.declareAdapterInputs();
+
+    // GroupQueryAttention wants per-row key counts minus one (int32) and the total length.
+    const lengths = b.op1('ReduceSum', [attentionMask, b.constant('int64', [1])], { keepdims: attr.int(0) });
+    const seqlensK = b.op1('Cast', [b.op1('Sub', [lengths, b.constant('int64', [1], [])])], { to: attr.int(6) });
+    const totalLength = b.op1('Cast', [b.op1('Squeeze', [this.dim(attentionMask, 1)])], { to: attr.int(6) });
+
+    const rotary = rotaryTables(config);
+    const cos = b.initializer('rotary.cos', 'float32', [rotary.rows, rotary.half], bytesOf(rotary.cos));
+    const sin = b.initializer('rotary.sin', 'float32', [rotary.rows, rotary.half], bytesOf(rotary.sin));
+
+    const embedding = b.initializer('embed_tokens', 'float32', [config.vocabSize, config.hiddenSize], () =>
+      bytesOf(this.weights.float32(GLOBAL_WEIGHT_NAMES.embedTokens)),
+    );
+    let residual = b.op1('Gather', [embedding, inputIds], { axis: attr.int(0) });
+    let normed = b.op1('SimplifiedLayerNormalization', [residual, this.vector(layerWeightNames(0).inputNorm)], this.normAttrs());
+
+    for (let layer = 0; layer < config.numLayers; layer++) {
+      const names = layerWeightNames(layer);
+      const attention = b.scope(`layers.${layer}/attn`, () =>
+        this.attention(layer, normed, positionIds, seqlensK, totalLength, cos, sin),
+      );
+      [normed, residual] = this.skipNorm(attention, residual, names.postAttentionNorm);
+      const mlp = b.scope(`layers.${layer}/mlp`, () => this.mlp(layer, normed));
+      const nextNorm = layer + 1 < config.numLayers ? layerWeightNames(layer + 1).inputNorm : GLOBAL_WEIGHT_NAMES.finalNorm;
+      [normed, residual] = this.skipNorm(mlp, residual, nextNorm);
+    }
+    const hidden = normed;
+
+    if (this.options.hiddenStates) {
+      b.op1('Identity', [hidden], {}, { output: 'hidden_states' });
+      b.output('hidden_states', 'float32', ['batch', 'sequence', config.hiddenSize]);
+    }
+    const head = this.options.logits === 'last' ? this.lastTokenOf(hidden, inputIds, attentionMask, lengths) : hidden;
+    this.lmHead(head);
+    b.output('logits', 'float32', ['batch', this.options.logits === 'last' ? 1 : 'sequence', config.vocabSize]);
+    return b.build();
+  }
+
+  private declareAdapterInputs(): void {
+    const layout = this.options.adapters;
+    if (!layout) return;
+    const { b, config } = this;
+    const index = b.input(GRAPH_INPUTS.adapterIndex, 'int64', ['batch']);
+    const mask = b.input(GRAPH_INPUTS.adapterMask, 'float32', ['batch', 'sequence']);
+    for (const spec of slotTensorSpecs(config, layout)) b.input(spec.name, 'float32', spec.dims);
+    this.adapters = { index, mask: b.op1('Unsqueeze', [mask, b.constant('int64', [2])]) };
+    if (layout.lora) {
+      for (const layer of loraLayers(config, layout)) {
+        for (const module of layout.lora.modules) this.loraAt.add(`${layer}.${module}`);
+      }
+    }
+    if (layout.bottleneck) for (const layer of bottleneckLayers(config, layout)) this.bottleneckAt.add(layer);
+  }
+
+  private attention(layer: number, x: string, positionIds: string, seqlensK: string, totalLength: string, cos: string, sin: string): string {
+    const { b, config } = this;
+    const names = layerWeightNames(layer);
+    let q = this.linear(x, layer, 'q', names.q, config.attentionBias ? names.qBias : null);
+    let k = this.linear(x, layer, 'k', names.k, config.attentionBias ? names.kBias : null);
+    const v = this.linear(x, layer, 'v', names.v, config.attentionBias ? names.vBias : null);
+    if (config.qkNorm) {
+      q = this.headNorm(q, config.numHeads, names.qNorm);
+      k = this.headNorm(k, config.numKvHeads, names.kNorm);
+    }
+    // GQA rotates q/k itself when head_dim allows (a multiple of 16), from the explicit position ids
+    const fusedRotary = config.headDim % 16 === 0;
+    if (!fusedRotary) {
+      q = this.rotate(q, positionIds, cos, sin, config.numHeads);
+      k = this.rotate(k, positionIds, cos, sin, config.numKvHeads);
+    }
+    const rotaryInputs = fusedRotary ? [cos, sin, positionIds] : [];
+    const [context] = b.op(
+      'GroupQueryAttention',
+      [q, k, v, GRAPH_INPUTS.pastKey(layer), GRAPH_INPUTS.pastValue(layer), seqlensK, totalLength, ...rotaryInputs],
+      {
+        num_heads: attr.int(config.numHeads),
+        kv_num_heads: attr.int(config.numKvHeads),
+        scale: attr.float(1 / Math.sqrt(config.headDim)),
+        local_window_size: attr.int(config.slidingWindow ?? -1),
+        do_rotary: attr.int(fusedRotary ? 1 : 0),
+        rotary_interleaved: attr.int(0),
+      },
+      { domain: 'com.microsoft', outputs: [`${b.name}/attn.${layer}`, GRAPH_OUTPUTS.presentKey(layer), GRAPH_OUTPUTS.presentValue(layer)] },
+    );
+    const kvDims = ['batch', config.numKvHeads, 'total_sequence', config.headDim];
+    b.output(GRAPH_OUTPUTS.presentKey(layer), 'float32', kvDims);
+    b.output(GRAPH_OUTPUTS.presentValue(layer), 'float32', kvDims);
+    return this.linear(context as string, layer, 'o', names.o, null);
+  }
+
+  private mlp(layer: number, x: string): string {
+    const { b } = this;
+    const names = layerWeightNames(layer);
+    const gate = this.linear(x, layer, 'gate', names.gate, null);
+    const up = this.linear(x, layer, 'up', names.up, null);
+    const act = b.op1('Mul', [b.op1('Mul', [gate, b.op1('Sigmoid', [gate])]), up]);
+    const down = this.linear(act, layer, 'down', names.down, null);
+    const layout = this.options.adapters;
+    if (this.adapters && layout?.bottleneck && this.bottleneckAt.has(layer)) {
+      return addBottleneck(b, this.adapters, down, layer, layout.bottleneck.activation);
+    }
+    return down;
+  }
+
+  /** A projection with its optional bias and LoRA slot. */
+  private linear(x: string, layer: number, module: LoraModule, weight: string, bias: string | null): string {
+    const { b } = this;
+    let y = projection(b, x, this.weights, weight, this.options.quantization);
+    if (bias !== null) y = b.op1('Add', [y, this.vector(bias)]);
+    if (this.adapters && this.loraAt.has(`${layer}.${module}`)) y = addLora(b, this.adapters, x, y, layer, module);
+    return y;
+  }
+
+  private rotate(x: string, positionIds: string, cos: string, sin: string, heads: number): string {
+    return this.b.op1('RotaryEmbedding', [x, positionIds, cos, sin], { interleaved: attr.int(0), num_heads: attr.int(heads) }, { domain: 'com.microsoft' });
+  }
+
+  /** qwen3: RMSNorm over each head's dimensions. */
+  private headNorm(x: string, heads: number, weight: string): string {
+    const { b, config } = this;
+    const perHead = b.op1('Reshape', [x, b.constant('int64', [0, 0, heads, config.headDim])]);
+    const normed = b.op1('SimplifiedLayerNormalization', [perHead, this.vector(weight)], this.normAttrs());
+    return b.op1('Reshape', [normed, b.constant('int64', [0, 0, heads * config.headDim])]);
+  }
+
+  /** Adds `delta` to the residual stream and normalizes the sum: [normalized, new residual]. */
+  private skipNorm(delta: string, residual: string, weight: string): [string, string] {
+    const [normed, , , sum] = this.b.op(
+      'SkipSimplifiedLayerNormalization',
+      [delta, residual, this.vector(weight)],
+      { epsilon: attr.float(this.config.rmsNormEps) },
+      { domain: 'com.microsoft', outputs: 4 },
+    );
+    return [normed as string, sum as string];
+  }
+
+  /** Each row's last real token (rows are right-padded): [B, 1, d]. */
+  private lastTokenOf(hidden: string, inputIds: string, attentionMask: string, lengths: string): string {
+    const { b, config } = this;
+    // index in this chunk = keys so far - 1 - past length, past length = total - chunk
+    const past = b.op1('Sub', [this.dim(attentionMask, 1), this.dim(inputIds, 1)]);
+    const index = b.op1('Sub', [b.op1('Sub', [lengths, b.constant('int64', [1], [])]), past]);
+    const shaped = b.op1('Unsqueeze', [index, b.constant('int64', [1, 2])]);
+    const expanded = b.op1('Expand', [shaped, b.constant('int64', [1, 1, config.hiddenSize])]);
+    return b.op1('GatherElements', [hidden, expanded], { axis: attr.int(1) });
+  }
+
+  private lmHead(hidden: string): void {
+    const { b, config } = this;
+    const quant = this.options.quantization;
+    const headWeight = config.tieWordEmbeddings ? GLOBAL_WEIGHT_NAMES.embedTokens : GLOBAL_WEIGHT_NAMES.lmHead;
+    if (quant?.lmHead) {
+      b.op1('Identity', [projection(b, hidden, this.weights, headWeight, quant)], {}, { output: 'logits' });
+      return;
+    }
+    if (config.tieWordEmbeddings) {
+      // share the embedding table: Gemm with transB reads it in place, no transposed copy
+      const flat = b.op1('Reshape', [hidden, b.constant('int64', [-1, config.hiddenSize])]);
+      const logits2d = b.op1('Gemm', [flat, 'embed_tokens'], { transB: attr.int(1) });
+      const shape = b.op1('Concat', [this.dim(hidden, 0), this.dim(hidden, 1), b.constant('int64', [config.vocabSize])], { axis: attr.int(0) });
+      b.op1('Reshape', [logits2d, shape], {}, { output: 'logits' });
+      return;
+    }
+    b.op1('Identity', [projection(b, hidden, this.weights, headWeight, null)], {}, { output: 'logits' });
+  }
+
+  private vector(name: string): string {
+    if (this.b.has(name)) return name;
+    const n = this.weights.info(name).shape.reduce((a, c) => a * c, 1);
+    return this.b.initializer(name, 'float32', [n], () => bytesOf(this.weights.float32(name)));
+  }
+
+  /** dimension `axis` of a value's shape, as int64 [1] */
+  private dim(value: string, axis: number): string {
+    const shape = this.b.op1('Shape', [value]);
+    return this.b.op1('Slice', [shape, this.b.constant('int64', [axis]), this.b.constant('int64', [axis + 1])]);
+  }
+
+  private normAttrs() {
+    return { epsilon: attr.float(this.config.rmsNormEps), axis: attr.int(-1), stash_type: attr.int(1) };
+  }
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { PlugboardError } from '../errors/plugboard-error.ts';
+import type { FinishReason, GenerationResult, ModelEventEmitter } from '../events/model-events.ts';
+import type { ModelConfig } from '../hf/config.ts';
+import type { Tokenizer } from '../hf/tokenizer.ts';
+import { StreamDecoder } from '../hf/stream-decoder.ts';
+import { createSampler } from '../sampling/sampler.ts';
+import type { SamplingOptionsInput } from '../sampling/sampling-options.ts';
+import { parseSamplingOptions } from '../sampling/sampling-options.ts';
+import { StopStringMatcher } from '../sampling/stop-string-matcher.ts';
+import { GenerationStream } from './generation-stream.ts';
+import { KvCache } from './kv-cache.ts';
+import type { StepOutput, StepRow } from './step.ts';
+import { runStep } from './step.ts';
+
+export interface GeneratedToken {
+  row: number;
+  tokenId: number;
+  /** text that became final with this token (may be empty mid-character or while a stop string may be forming) */
+  text: string;
+}
+
+export interface GenerateOptions extends SamplingOptionsInput {
+  signal?: AbortSignal;
+  requestId?: string;
+}
+
+/** Everything the loop needs from a loaded model. */
+export interface GenerationHost {
+  config: ModelConfig;
+  tokenizer: Tokenizer;
+  session: InferenceSession;
+  events: ModelEventEmitter;
+  contextLength: number;
+  slotFeeds(): Record<string, Tensor> | null;
+}
+
+export interface RowRequest {
+  tokens: number[];
+  adapterSlot?: number;
+}
+
+export function generateRows(host: GenerationHost, rows: RowRequest[], options: GenerateOptions = {}): GenerationStream<GeneratedToken, GenerationResult[]> {
+  return new GenerationStream(generationLoop(host, rows, options));
+}
+
+class RowState {
+  readonly generated: number[] = [];
+  text = '';
+  finish: FinishReason | null = null;
+  stoppedBy: string | number | null = null;
+  firstTokenAt = 0;
+
+  constructor(
+    readonly prompt: number[],
+    readonly decoder: StreamDecoder,
+    readonly stops: StopStringMatcher,
+  ) {}
+
+  context(): number[] {
+    return this.prompt.concat(this.generated);
+  }
+}
+
+async function* generationLoop(host: GenerationHost, requests: RowRequest[], options: GenerateOptions): AsyncGenerator<GeneratedToken, GenerationResult[]> {
+  const { signal, requestId = randomUUID(), ...samplingInput } = options;
+  const sampling = parseSamplingOptions(samplingInput);
+  if (requests.length === 0) throw new PlugboardError('INVALID_ARGUMENT', 'generate needs at least one prompt');
+  for (const [i, r] of requests.entries()) {
+    if (r.tokens.length === 0) throw new PlugboardError('INVALID_ARGUMENT', `prompt ${i} is empty`);
+    if (r.tokens.length >= host.contextLength) {
+      throw new PlugboardError(
+        'PROMPT_TOO_LONG',
+        `prompt ${i} has ${r.tokens.length} tokens but the context holds ${host.contextLength}; shorten it or load the model with a larger contextLength`,
+        { details: { promptTokens: r.tokens.length, contextLength: host.contextLength } },
+      );
+    }
+  }
+  const stopTokens = new Set([...sampling.stopTokenIds, ...host.tokenizer.eosTokenIds]);
+  const samplers = requests.map((_, i) => createSampler({ ...sampling, seed: sampling.seed === undefined ? undefined : sampling.seed + i }));
+  const rows = requests.map((r) => new RowState(r.tokens, new StreamDecoder(host.tokenizer), new StopStringMatcher(sampling.stopStrings)));
+  const cache = KvCache.empty(host.config, requests.length);
+  const slots = host.slotFeeds();
+  const started = performance.now();
+  host.events.emit('generate:start', { requestId, rows: rows.length, promptTokens: requests.map((r) => r.tokens.length) });
+
+  const checkAbort = () => {
+    if (signal?.aborted) throw new PlugboardError('ABORTED', 'generation was aborted', { cause: signal.reason });
+  };
+  const stepRows = (tokensOf: (row: RowState, i: number) => number[]): StepRow[] =>
+    rows.map((row, i) => ({ tokens: tokensOf(row, i), adapterSlot: requests[i]?.adapterSlot ?? 0 }));
+
+  checkAbort();
+  let output: StepOutput = await runStep(host.session, cache, stepRows((row) => row.prompt), slots);
+  const prefillDone = performance.now();
+  let decodeSteps = 0;
+
+  for (;;) {
+    for (const [i, row] of rows.entries()) {
+      if (row.finish) continue;
+      const last = lastTokenIndex(row, output, decodeSteps);
+      const offset = (i * output.tokensPerRow + last) * output.vocabSize;
+      const tokenId = samplers[i]!.sample(output.logits.subarray(offset, offset + output.vocabSize), row.context());
+      if (row.generated.length === 0) row.firstTokenAt = performance.now();
+      row.generated.push(tokenId);
+      if (stopTokens.has(tokenId)) {
+        row.finish = 'stop';
+        row.stoppedBy = tokenId;
+        const tail = row.stops.flush();
+        row.text += tail;
+        yield emitToken(host, requestId, i, tokenId, tail);
+        continue;
+      }
+      const matched = row.stops.push(row.decoder.push(tokenId));
+      row.text += matched.emit;
+      if (matched.stopped !== null) {
+        row.finish = 'stop';
+        row.stoppedBy = matched.stopped;
+      } else if (row.generated.length >= sampling.maxTokens || row.prompt.length + row.generated.length >= host.contextLength) {
+        row.finish = 'length';
+        const tail = row.stops.push(row.decoder.flush()).emit + row.stops.flush();
+        row.text += tail;
+        yield emitToken(host, requestId, i, tokenId, matched.emit + tail);
+        continue;
+      }
+      yield emitToken(host, requestId, i, tokenId, matched.emit);
+    }
+    if (rows.every((r) => r.finish)) break;
+    checkAbort();
+    // finished rows still take part (their outputs are ignored) so the batch keeps its shape
+    output = await runStep(host.session, cache, stepRows((row) => [row.generated.at(-1) as number]), slots);
+    decodeSteps++;
+  }
+
+  const ended = performance.now();
+  const results = rows.map((row) => resultOf(row, started, prefillDone, ended, decodeSteps));
+  host.events.emit('generate:end', { requestId, results });
+  return results;
+}
+
+/** Where the row's newest token sits in the logits: after a right-padded prefill of an all-token graph, at its own length - 1. */
+function lastTokenIndex(row: RowState, output: StepOutput, decodeSteps: number): number {
+  return decodeSteps === 0 ? Math.min(row.prompt.length, output.tokensPerRow) - 1 : 0;
+}
+
+function emitToken(host: GenerationHost, requestId: string, row: number, tokenId: number, text: string): GeneratedToken {
+  host.events.emit('generate:token', { requestId, row, tokenId, text });
+  return { row, tokenId, text };
+}
+
+function resultOf(row: RowState, started: number, prefillDone: number, ended: number, decodeSteps: number): GenerationResult {
+  const prefillMs = prefillDone - started;
+  const decodeMs = ended - prefillDone;
+  return {
+    text: row.text,
+    tokens: row.generated,
+    finishReason: row.finish ?? 'length',
+    stoppedBy: row.stoppedBy,
+    timings: {
+      ttftMs: row.firstTokenAt - started,
+      prefillMs,
+      decodeMs,
+      totalMs: ended - started,
+      promptTokens: row.prompt.length,
+      generatedTokens: row.generated.length,
+      prefillTokensPerSecond: row.prompt.length / (prefillMs / 1000),
+      decodeTokensPerSecond: decodeSteps > 0 ? decodeSteps / (decodeMs / 1000) : 0,
+    },
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * The ONNX inference graph checked against the independent plain-TS reference
+ * forward: logits agree to 1e-4 across architectures, adapter slots, batches
+ * with mixed slots, the adapter mask, and decode steps over the KV cache.
+ */
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TINY_SHAPES } from '../fixtures/fixture-options.ts';
+import type { FixtureOptionsInput } from '../fixtures/fixture-options.ts';
+import { useTempDir } from '../fixtures/test-helpers.ts';
+import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
+import { openWeights } from '../hf/safetensors-weights.ts';
+import type { AdapterSlotLayout } from '../model/adapter-slots.ts';
+import { maxAbsDiff } from '../reference/max-abs-diff.ts';
+import { randomSlotTensors } from '../reference/random-model.ts';
+import type { ReferenceAdapters } from '../reference/reference-adapters.ts';
+import type { ReferenceKvCache } from '../reference/kv-cache.ts';
+import { ReferenceModel } from '../reference/reference-model.ts';
+import { KvCache } from './kv-cache.ts';
+import type { Model } from './load-model.ts';
+import { loadModel } from './load-model.ts';
+import { runStep } from './step.ts';
+
+const TOLERANCE = 1e-4;
+const tmp = useTempDir('graph-vs-ref');
+const opened: Model[] = [];
+afterAll(async () => {
+  for (const model of opened) await model.dispose();
+});
+
+interface Case {
+  fixture: FixtureOptionsInput;
+  layout?: AdapterSlotLayout;
+  /** prompt per row */
+  prompts: number[][];
+  slots?: number[];
+  /** adapter mask per row per prompt token */
+  masks?: number[][];
+}
+
+let counter = 0;
+async function setUp(c: Case) {
+  const dir = join(tmp, `model-${counter++}`);
+  writeFixtureModel(dir, { ...TINY_SHAPES, seed: 7, ...c.fixture });
+  const model = await loadModel(dir, { logits: 'all', adapters: c.layout ?? null, cacheDir: join(tmp, 'graphs'), intraOpNumThreads: 1 });
+  opened.push(model);
+  const weights = openWeights(dir);
+  const reference = new ReferenceModel(model.config, weights);
+  weights.close();
+  let adapters: ReferenceAdapters | undefined;
+  if (c.layout) {
+    const random = randomSlotTensors(model.config, c.layout, 11, 0.2);
+    for (const [name, tensor] of random) model.slots.get(name)!.data.set(tensor.data);
+    adapters = { layout: c.layout, tensors: random, adapterIndex: c.slots ?? c.prompts.map(() => 0) };
+  }
+  return { model, reference, adapters };
+}
+
+/** Runs the prompts then `steps` greedy-free decode steps (fixed next tokens) through both paths. */
+async function compare(c: Case, steps = 3): Promise<number> {
+  const { model, reference, adapters } = await setUp(c);
+  const cache = KvCache.empty(model.config, c.prompts.length);
+  let refCache: ReferenceKvCache | undefined;
+  let worst = 0;
+  let inputs = c.prompts;
+  for (let step = 0; step <= steps; step++) {
+    const masks = step === 0 ? c.masks : undefined;
+    const out = await runStep(
+      model.session,
+      cache,
+      inputs.map((tokens, b) => ({ tokens, adapterSlot: c.slots?.[b] ?? 0, adapterMask: masks?.[b] })),
+      model.slotFeeds(),
+    );
+    const ref = reference.forward({
+      inputIds: inputs,
+      cache: refCache,
+      adapters: adapters && { ...adapters, adapterMask: masks ?? inputs.map((t) => t.map(() => 1)) },
+    });
+    refCache = ref.cache;
+    inputs.forEach((tokens, b) => {
+      const vocab = out.vocabSize;
+      const graphRow = out.logits.subarray(b * out.tokensPerRow * vocab, (b * out.tokensPerRow + tokens.length) * vocab);
+      worst = Math.max(worst, maxAbsDiff(graphRow, ref.logits[b]!));
+    });
+    inputs = inputs.map((_, b) => [(17 * (step + 1) + 5 * b) % TINY_SHAPES.vocabSize]);
+  }
+  return worst;
+}
+
+const prompt = (n: number, seed: number) => Array.from({ length: n }, (_, i) => (seed * 31 + i * 7) % 500);
+
+describe('inference graph vs reference forward (fp32, max abs diff ≤ 1e-4)', () => {
+  it('llama with GQA and an untied head, over prefill and decode steps', async () => {
+    expect(await compare({ fixture: { architecture: 'llama', tieWordEmbeddings: false }, prompts: [prompt(9, 1)] })).toBeLessThan(TOLERANCE);
+  });
+
+  it('llama with tied embeddings', async () => {
+    expect(await compare({ fixture: { architecture: 'llama', tieWordEmbeddings: true }, prompts: [prompt(7, 2)] })).toBeLessThan(TOLERANCE);
+  });
+
+  it('qwen2 with q/k/v biases', async () => {
+    expect(await compare({ fixture: { architecture: 'qwen2' }, prompts: [prompt(8, 3)] })).toBeLessThan(TOLERANCE);
+  });
+
+  it('qwen3 with q/k norm', async () => {
+    expect(await compare({ fixture: { architecture: 'qwen3' }, prompts: [prompt(8, 4)] })).toBeLessThan(TOLERANCE);
+  });
+
+  it('mistral with a sliding window shorter than the sequence', async () => {
+    expect(await compare({ fixture: { architecture: 'mistral', slidingWindow: 4 }, prompts: [prompt(9, 5)] }, 4)).toBeLessThan(TOLERANCE);
+  });
+
+  it('head_dim 8: separate RotaryEmbedding ops instead of fused GQA rotary', async () => {
+    const fixture = { architecture: 'llama' as const, hiddenSize: 32, numHeads: 4, numKvHeads: 2 };
+    expect(await compare({ fixture, prompts: [prompt(6, 6)] })).toBeLessThan(TOLERANCE);
+  });
+
+  it('a batch of rows with different prompt lengths (right padding)', async () => {
+    expect(await compare({ fixture: { architecture: 'qwen2' }, prompts: [prompt(9, 7), prompt(4, 8), prompt(6, 9)] })).toBeLessThan(TOLERANCE);
+  });
+
+  it('a LoRA on every module in a slot', async () => {
+    const layout: AdapterSlotLayout = { slots: 3, lora: { rank: 4, modules: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] } };
+    expect(await compare({ fixture: { architecture: 'qwen2' }, layout, prompts: [prompt(8, 10)], slots: [1] })).toBeLessThan(TOLERANCE);
+  });
+
+  it('a bottleneck adapter (gelu) in a slot', async () => {
+    const layout: AdapterSlotLayout = { slots: 2, bottleneck: { width: 8, activation: 'gelu' } };
+    expect(await compare({ fixture: { architecture: 'llama' }, layout, prompts: [prompt(8, 11)], slots: [1] })).toBeLessThan(TOLERANCE);
+  });
+
+  it('two rows of one batch using different slots, LoRA in a subset of layers plus a bottleneck', async () => {
+    const layout: AdapterSlotLayout = {
+      slots: 3,
+      lora: { rank: 4, modules: ['q', 'v', 'down'], layers: [1] },
+      bottleneck: { width: 4, activation: 'silu', layers: [0] },
+    };
+    expect(await compare({ fixture: { architecture: 'qwen3' }, layout, prompts: [prompt(7, 12), prompt(5, 13)], slots: [1, 2] })).toBeLessThan(TOLERANCE);
+  });
+
+  it('the adapter mask switches the adapter off on some tokens', async () => {
+    const layout: AdapterSlotLayout = { slots: 2, lora: { rank: 4, modules: ['q', 'k', 'v', 'o'] }, bottleneck: { width: 4, activation: 'relu' } };
+    const masks = [[0, 0, 0, 0, 1, 1, 1, 1]];
+    expect(await compare({ fixture: { architecture: 'llama' }, layout, prompts: [prompt(8, 14)], slots: [1], masks })).toBeLessThan(TOLERANCE);
+  });
+
+  it('slot tensors actually change the output (the comparison is not vacuous)', async () => {
+    const layout: AdapterSlotLayout = { slots: 2, lora: { rank: 4, modules: ['q', 'v'] } };
+    const { model } = await setUp({ fixture: { architecture: 'llama' }, layout, prompts: [] });
+    const run = async (slot: number) =>
+      (await runStep(model.session, KvCache.empty(model.config, 1), [{ tokens: prompt(5, 15), adapterSlot: slot }], model.slotFeeds())).logits.slice();
+    expect(maxAbsDiff(await run(0), await run(1))).toBeGreaterThan(1e-3);
+  });
+});

@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { PlugboardError } from '../errors/plugboard-error.ts';
+import type { GenerationResult } from '../events/model-events.ts';
+import { ModelEventEmitter } from '../events/model-events.ts';
+import { createSession } from '../graph/ort-session.ts';
+import type { ModelConfig } from '../hf/config.ts';
+import { readModelConfig } from '../hf/config.ts';
+import type { ChatMessage } from '../hf/chat-template.ts';
+import { loadChatTemplate, type ChatTemplate } from '../hf/chat-template.ts';
+import { openWeights } from '../hf/safetensors-weights.ts';
+import type { Tokenizer } from '../hf/tokenizer.ts';
+import { loadTokenizer } from '../hf/tokenizer.ts';
+import { validateWeights } from '../hf/validate-weights.ts';
+import type { SlotTensor } from '../model/adapter-slots.ts';
+import { zeroSlotTensors } from '../model/adapter-slots.ts';
+import type { InferenceBuildOptions } from '../model/build-options.ts';
+import { buildInferenceGraph } from '../model/inference-graph.ts';
+import type { GeneratedToken, GenerateOptions, GenerationHost, RowRequest } from './generate.ts';
+import { generateRows } from './generate.ts';
+import type { GenerationStream } from './generation-stream.ts';
+import { cachedGraph, defaultGraphCacheDir, graphCacheKey } from './graph-cache.ts';
+import type { LoadModelOptions, ResolvedLoadModelOptions } from './load-options.ts';
+import { LoadModelOptionsSchema, buildOptionsFor } from './load-options.ts';
+
+/** A prompt: plain text, chat messages (rendered with the model's chat template), or token ids. */
+export type Prompt = string | { messages: ChatMessage[] } | { tokens: number[] };
+
+export interface GenerateRequest {
+  prompt: Prompt;
+  /** resident adapter slot the row runs with (0 = base) */
+  adapterSlot?: number;
+}
+
+/** A model loaded for inference: its graph session, tokenizer, adapter slots and events. */
+export class Model implements GenerationHost {
+  constructor(
+    readonly dir: string,
+    readonly config: ModelConfig,
+    readonly tokenizer: Tokenizer,
+    readonly session: ort.InferenceSession,
+    readonly buildOptions: InferenceBuildOptions,
+    readonly options: ResolvedLoadModelOptions,
+    readonly graphPath: string,
+    readonly weightsFingerprint: string,
+    /** stacked adapter slot tensors (slot 0 all zeros); the adapter bank writes into them in place */
+    readonly slots: Map<string, SlotTensor>,
+    /** pass an emitter to hear `model:load` too */
+    readonly events: ModelEventEmitter = new ModelEventEmitter(),
+  ) {
+    this.slotTensors = slots.size === 0 ? null : Object.fromEntries([...slots].map(([name, t]) => [name, new ort.Tensor('float32', t.data, t.dims)]));
+  }
+
+  private readonly slotTensors: Record<string, ort.Tensor> | null;
+  private template: ChatTemplate | undefined;
+
+  /** The model's chat template, read on first use (base models have none: CHAT_TEMPLATE_ERROR). */
+  chatTemplate(): ChatTemplate {
+    this.template ??= loadChatTemplate(this.dir);
+    return this.template;
+  }
+
+  get contextLength(): number {
+    return this.options.contextLength ?? this.config.maxPositionEmbeddings;
+  }
+
+  slotFeeds(): Record<string, ort.Tensor> | null {
+    return this.slotTensors;
+  }
+
+  /** Token ids of a prompt (chat messages go through the chat template with a generation prompt). */
+  encodePrompt(prompt: Prompt): number[] {
+    if (typeof prompt === 'string') return this.tokenizer.encode(prompt, { addSpecialTokens: true });
+    if ('tokens' in prompt) return prompt.tokens;
+    const text = this.chatTemplate().render({ messages: prompt.messages, addGenerationPrompt: true });
+    return this.tokenizer.encode(text, { addSpecialTokens: false });
+  }
+
+  /** Streams generated tokens of one prompt; `await stream.result` for the text, tokens, finish reason and timings. */
+  generate(prompt: Prompt, options: GenerateOptions & { adapterSlot?: number } = {}): GenerationStream<GeneratedToken, GenerationResult[]> {
+    const { adapterSlot, ...rest } = options;
+    return this.generateBatch([{ prompt, adapterSlot }], rest);
+  }
+
+  /** B prompts (any lengths, any adapter slots) generated together in one batch. */
+  generateBatch(requests: GenerateRequest[], options: GenerateOptions = {}): GenerationStream<GeneratedToken, GenerationResult[]> {
+    const rows: RowRequest[] = requests.map((r) => ({ tokens: this.encodePrompt(r.prompt), adapterSlot: r.adapterSlot }));
+    for (const r of rows) this.checkSlot(r.adapterSlot ?? 0);
+    return generateRows(this, rows, options);
+  }
+
+  /** Convenience: generate and return the single result. */
+  async complete(prompt: Prompt, options: GenerateOptions & { adapterSlot?: number } = {}): Promise<GenerationResult> {
+    const [result] = await this.generate(prompt, options).result;
+    return result as GenerationResult;
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+
+  private checkSlot(slot: number): void {
+    const slots = this.buildOptions.adapters?.slots ?? 1;
+    if (!Number.isInteger(slot) || slot < 0 || slot >= slots) {
+      throw new PlugboardError('INVALID_ARGUMENT', `adapter slot ${slot} does not exist (the model has ${slots} slots, 0 = base)`);
+    }
+  }
+}
+
+/**
+ * Loads a Hugging Face model folder: validates config and weights, builds the
+ * inference graph (or takes it from the cache), and opens an ORT session.
+ */
+export async function loadModel(dir: string, options: LoadModelOptions & { events?: ModelEventEmitter } = {}): Promise<Model> {
+  const started = performance.now();
+  const { events, ...rest } = options;
+  const parsed = LoadModelOptionsSchema.safeParse(rest);
+  if (!parsed.success) {
+    throw new PlugboardError('INVALID_ARGUMENT', `invalid loadModel options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const resolved = parsed.data;
+  if (!existsSync(dir)) throw new PlugboardError('FILE_NOT_FOUND', `model folder ${dir} does not exist`);
+  const config = readModelConfig(dir);
+  if (resolved.contextLength !== undefined && resolved.contextLength > config.maxPositionEmbeddings) {
+    throw new PlugboardError('INVALID_ARGUMENT', `contextLength ${resolved.contextLength} exceeds max_position_embeddings ${config.maxPositionEmbeddings}`);
+  }
+  const tokenizer = loadTokenizer(dir);
+  const buildOptions = buildOptionsFor(resolved);
+  const weights = openWeights(dir);
+  let graph;
+  try {
+    validateWeights(weights, config);
+    const fingerprint = weights.fingerprint();
+    const key = graphCacheKey(config, fingerprint, buildOptions);
+    const cacheDir = resolved.cacheDir ?? defaultGraphCacheDir();
+    const built = await cachedGraph(cacheDir, key, () => buildInferenceGraph(config, weights, buildOptions), {
+      stamp: { dir, config, buildOptions },
+      force: resolved.rebuild,
+    });
+    graph = { ...built, fingerprint };
+  } finally {
+    weights.close();
+  }
+  const session = await createSession(graph.modelPath, {
+    intraOpNumThreads: resolved.intraOpNumThreads,
+    graphOptimizationLevel: resolved.graphOptimizationLevel,
+    config: resolved.sessionConfig,
+  });
+  const slots = buildOptions.adapters ? zeroSlotTensors(config, buildOptions.adapters) : new Map<string, SlotTensor>();
+  const model = new Model(dir, config, tokenizer, session, buildOptions, resolved, graph.modelPath, graph.fingerprint, slots, events);
+  model.events.emit('model:load', { dir, ms: performance.now() - started, fromCache: graph.fromCache, graphPath: graph.modelPath });
+  return model;
+}

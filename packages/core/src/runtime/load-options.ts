@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { AdapterSlotLayoutSchema } from '../model/adapter-slots.ts';
+import type { InferenceBuildOptions } from '../model/build-options.ts';
+
+export const MODEL_DTYPES = ['fp32', 'int8', 'int4'] as const;
+export type ModelDType = (typeof MODEL_DTYPES)[number];
+
+export const LoadModelOptionsSchema = z.object({
+  /** weights as computed: fp32, or weight-only int8/int4 quantized (MatMulNBits) */
+  dtype: z.enum(MODEL_DTYPES).default('fp32'),
+  /** adapter slots to build into the graph; null = no adapters */
+  adapters: AdapterSlotLayoutSchema.nullable().default(null),
+  /** add the hidden_states output (embeddings) */
+  hiddenStates: z.boolean().default(false),
+  /** `last` (default) computes logits of each row's last token only; `all` of every token */
+  logits: z.enum(['all', 'last']).default('last'),
+  /** where built graphs are cached; default $PLUGBOARD_CACHE_DIR or ~/.cache/plugboard/graphs */
+  cacheDir: z.string().optional(),
+  /** ignore the cache and rebuild the graph */
+  rebuild: z.boolean().default(false),
+  /** maximum tokens per row (prompt + generated); default the model's max_position_embeddings */
+  contextLength: z.number().int().positive().optional(),
+  intraOpNumThreads: z.number().int().nonnegative().optional(),
+  graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
+  /** extra ORT session config entries, e.g. {"session.disable_prepacking": "1"} */
+  sessionConfig: z.record(z.string(), z.string()).optional(),
+});
+export type LoadModelOptions = z.input<typeof LoadModelOptionsSchema>;
+export type ResolvedLoadModelOptions = z.infer<typeof LoadModelOptionsSchema>;
+
+export function buildOptionsFor(options: ResolvedLoadModelOptions): InferenceBuildOptions {
+  const bits = options.dtype === 'int4' ? 4 : options.dtype === 'int8' ? 8 : null;
+  return {
+    quantization: bits === null ? null : { bits, blockSize: 32, accuracyLevel: 4, lmHead: true },
+    adapters: options.adapters,
+    hiddenStates: options.hiddenStates,
+    logits: options.logits,
+  };
+}

@@ -1,0 +1,38 @@
+import { Tokenizer } from '@huggingface/tokenizers';
+import { describe, expect, it } from 'vitest';
+import { BYTE_TOKENS_IN_VOCAB_ORDER, toByteLevel } from './byte-level.ts';
+import { preTokenize } from './pre-tokenize.ts';
+import { createRng, randomUnicodeString } from './seeded-text.ts';
+import { buildTokenizerJson } from './tokenizer-json.ts';
+
+const SAMPLES = [
+  "Hello  world's   DON'T 123\n\n  x\tü",
+  "I'm sure they'LL say we'd've been fine",
+  'x = f(a, b) -> {"k": [1, 2]};\r\n\r\n\tindented',
+  '  leading and trailing   ',
+  'naïve café, e\u0301 (decomposed), 日本語のテキスト, 🙂👍🏽',
+  '\u00a0no-break\u2028line-sep\u0085nel\ufeffbom',
+  '',
+];
+
+describe('preTokenize', () => {
+  it('splits like Qwen2 (hand-checked example)', () => {
+    expect(preTokenize("Hi  there's 42!\n\nok")).toEqual(['Hi', ' ', ' there', "'s", ' ', '4', '2', '!\n\n', 'ok']);
+  });
+
+  it('agrees with the pre-tokenizer @huggingface/tokenizers builds from our tokenizer.json', () => {
+    const loaded = new Tokenizer(buildTokenizerJson(BYTE_TOKENS_IN_VOCAB_ORDER, [], []), {});
+    const reference = (text: string): string[] => loaded.pre_tokenizer.pre_tokenize(text);
+    const rng = createRng(11);
+    const texts = [...SAMPLES, ...Array.from({ length: 300 }, () => randomUnicodeString(rng, 1 + Math.floor(rng() * 40)))];
+    for (const text of texts) expect(preTokenize(text).map(toByteLevel), JSON.stringify(text)).toEqual(reference(text));
+  });
+
+  it('loses nothing: the pieces concatenate to the input', () => {
+    const rng = createRng(5);
+    for (let i = 0; i < 200; i++) {
+      const text = randomUnicodeString(rng, 60);
+      expect(preTokenize(text).join('')).toBe(text);
+    }
+  });
+});

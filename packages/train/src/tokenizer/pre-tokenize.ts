@@ -1,0 +1,34 @@
+/**
+ * Qwen2's pre-tokenization split, as written into tokenizer.json. It is an
+ * Oniguruma pattern (the Rust `tokenizers` crate's engine), so it is kept
+ * verbatim for other tools to read.
+ */
+export const QWEN2_SPLIT_PATTERN =
+  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+/**
+ * The same pattern in JavaScript: Node 20 has no inline `(?i:…)` groups, so
+ * the contractions spell out both cases, and `\s` becomes
+ * `\p{White_Space}` because JavaScript's `\s` adds U+FEFF and misses U+0085.
+ * This is the translation @huggingface/tokenizers makes when it loads the
+ * pattern, so training sees the same pre-tokens that encoding later does.
+ */
+const QWEN2_SPLIT_REGEX =
+  /(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\p{White_Space}\p{L}\p{N}]+[\r\n]*|\p{White_Space}*[\r\n]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+/gu;
+
+/**
+ * Splits text into pre-tokens with the `Isolated` behaviour of a Split
+ * pre-tokenizer: every match is a piece, and so is any text between matches,
+ * so the pieces always concatenate back to the input.
+ */
+export function preTokenize(text: string): string[] {
+  const pieces: string[] = [];
+  let end = 0;
+  for (const match of text.matchAll(QWEN2_SPLIT_REGEX)) {
+    if (match.index > end) pieces.push(text.slice(end, match.index));
+    if (match[0].length > 0) pieces.push(match[0]);
+    end = match.index + match[0].length;
+  }
+  if (end < text.length) pieces.push(text.slice(end));
+  return pieces;
+}
