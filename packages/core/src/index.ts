@@ -61,3 +61,4 @@ export * from './fixtures/fixture-options.ts';
 export * from './fixtures/write-fixture-model.ts';
 export { FIXTURE_SPECIAL_TOKENS, fixtureSpecialTokenId } from './fixtures/fixture-tokenizer.ts';
 export { CHATML_TOOLS_TEMPLATE } from './fixtures/chatml-template.ts';
+export * from './runtime/compare-with-reference.ts';

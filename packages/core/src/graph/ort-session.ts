@@ -33,7 +33,9 @@ export async function createSession(model: string | Uint8Array, options: Session
   if (!parsed.success) {
     throw new PlugboardError('INVALID_ARGUMENT', `invalid session options: ${z.prettifyError(parsed.error)}`);
   }
-  const { config, ...rest } = parsed.data;
+  const { config, ...given } = parsed.data;
+  // the binding rejects keys that are present but undefined
+  const rest = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
   const ortOptions: ort.InferenceSession.SessionOptions = {
     logSeverityLevel: 3,
     ...rest,

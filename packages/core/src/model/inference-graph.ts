@@ -93,7 +93,7 @@ class InferenceGraphWriter {
       b.op1('Identity', [hidden], {}, { output: 'hidden_states' });
       b.output('hidden_states', 'float32', ['batch', 'sequence', config.hiddenSize]);
     }
-    const head = this.options.logits === 'last' ? this.lastTokenOf(hidden, inputIds, attentionMask, lengths) : hidden;
+    const head = this.options.logits === 'last' ? this.lastTokenOf(hidden, inputIds, lengths) : hidden;
     this.lmHead(head);
     b.output('logits', 'float32', ['batch', this.options.logits === 'last' ? 1 : 'sequence', config.vocabSize]);
     return b.build();
@@ -197,12 +197,15 @@ class InferenceGraphWriter {
     return [normed as string, sum as string];
   }
 
-  /** Each row's last real token (rows are right-padded): [B, 1, d]. */
-  private lastTokenOf(hidden: string, inputIds: string, attentionMask: string, lengths: string): string {
+  /**
+   * Each row's last real token: [B, 1, d]. Rows are right-padded. A first chunk
+   * (no past) ends at the row's own length - 1; a chunk continuing a cache has
+   * the same length S in every row, so it ends at S - 1. min() covers both.
+   */
+  private lastTokenOf(hidden: string, inputIds: string, lengths: string): string {
     const { b, config } = this;
-    // index in this chunk = keys so far - 1 - past length, past length = total - chunk
-    const past = b.op1('Sub', [this.dim(attentionMask, 1), this.dim(inputIds, 1)]);
-    const index = b.op1('Sub', [b.op1('Sub', [lengths, b.constant('int64', [1], [])]), past]);
+    const chunkEnd = b.op1('Sub', [this.dim(inputIds, 1), b.constant('int64', [1])]);
+    const index = b.op1('Min', [b.op1('Sub', [lengths, b.constant('int64', [1], [])]), chunkEnd]);
     const shaped = b.op1('Unsqueeze', [index, b.constant('int64', [1, 2])]);
     const expanded = b.op1('Expand', [shaped, b.constant('int64', [1, 1, config.hiddenSize])]);
     return b.op1('GatherElements', [hidden, expanded], { axis: attr.int(1) });

@@ -23,6 +23,8 @@ export interface GeneratedToken {
 
 export interface GenerateOptions extends SamplingOptionsInput {
   signal?: AbortSignal;
+  /** keep generating past the tokenizer's EOS tokens (benchmarks want a fixed token count) */
+  ignoreEos?: boolean;
   requestId?: string;
 }
 
@@ -64,7 +66,7 @@ class RowState {
 }
 
 async function* generationLoop(host: GenerationHost, requests: RowRequest[], options: GenerateOptions): AsyncGenerator<GeneratedToken, GenerationResult[]> {
-  const { signal, requestId = randomUUID(), ...samplingInput } = options;
+  const { signal, requestId = randomUUID(), ignoreEos = false, ...samplingInput } = options;
   const sampling = parseSamplingOptions(samplingInput);
   if (requests.length === 0) throw new PlugboardError('INVALID_ARGUMENT', 'generate needs at least one prompt');
   for (const [i, r] of requests.entries()) {
@@ -77,7 +79,7 @@ async function* generationLoop(host: GenerationHost, requests: RowRequest[], opt
       );
     }
   }
-  const stopTokens = new Set([...sampling.stopTokenIds, ...host.tokenizer.eosTokenIds]);
+  const stopTokens = new Set([...sampling.stopTokenIds, ...(ignoreEos ? [] : host.tokenizer.eosTokenIds)]);
   const samplers = requests.map((_, i) => createSampler({ ...sampling, seed: sampling.seed === undefined ? undefined : sampling.seed + i }));
   const rows = requests.map((r) => new RowState(r.tokens, new StreamDecoder(host.tokenizer), new StopStringMatcher(sampling.stopStrings)));
   const cache = KvCache.empty(host.config, requests.length);

@@ -13,9 +13,9 @@ import { openWeights } from '../hf/safetensors-weights.ts';
 import type { AdapterSlotLayout } from '../model/adapter-slots.ts';
 import { maxAbsDiff } from '../reference/max-abs-diff.ts';
 import { randomSlotTensors } from '../reference/random-model.ts';
-import type { ReferenceAdapters } from '../reference/reference-adapters.ts';
-import type { ReferenceKvCache } from '../reference/kv-cache.ts';
 import { ReferenceModel } from '../reference/reference-model.ts';
+import { compareWithReference } from './compare-with-reference.ts';
+import type { ReferenceComparison } from './compare-with-reference.ts';
 import { KvCache } from './kv-cache.ts';
 import type { Model } from './load-model.ts';
 import { loadModel } from './load-model.ts';
@@ -47,44 +47,18 @@ async function setUp(c: Case) {
   const weights = openWeights(dir);
   const reference = new ReferenceModel(model.config, weights);
   weights.close();
-  let adapters: ReferenceAdapters | undefined;
+  let adapters: ReferenceComparison['adapters'];
   if (c.layout) {
     const random = randomSlotTensors(model.config, c.layout, 11, 0.2);
     for (const [name, tensor] of random) model.slots.get(name)!.data.set(tensor.data);
-    adapters = { layout: c.layout, tensors: random, adapterIndex: c.slots ?? c.prompts.map(() => 0) };
+    adapters = { layout: c.layout, tensors: random };
   }
   return { model, reference, adapters };
 }
 
-/** Runs the prompts then `steps` greedy-free decode steps (fixed next tokens) through both paths. */
 async function compare(c: Case, steps = 3): Promise<number> {
   const { model, reference, adapters } = await setUp(c);
-  const cache = KvCache.empty(model.config, c.prompts.length);
-  let refCache: ReferenceKvCache | undefined;
-  let worst = 0;
-  let inputs = c.prompts;
-  for (let step = 0; step <= steps; step++) {
-    const masks = step === 0 ? c.masks : undefined;
-    const out = await runStep(
-      model.session,
-      cache,
-      inputs.map((tokens, b) => ({ tokens, adapterSlot: c.slots?.[b] ?? 0, adapterMask: masks?.[b] })),
-      model.slotFeeds(),
-    );
-    const ref = reference.forward({
-      inputIds: inputs,
-      cache: refCache,
-      adapters: adapters && { ...adapters, adapterMask: masks ?? inputs.map((t) => t.map(() => 1)) },
-    });
-    refCache = ref.cache;
-    inputs.forEach((tokens, b) => {
-      const vocab = out.vocabSize;
-      const graphRow = out.logits.subarray(b * out.tokensPerRow * vocab, (b * out.tokensPerRow + tokens.length) * vocab);
-      worst = Math.max(worst, maxAbsDiff(graphRow, ref.logits[b]!));
-    });
-    inputs = inputs.map((_, b) => [(17 * (step + 1) + 5 * b) % TINY_SHAPES.vocabSize]);
-  }
-  return worst;
+  return compareWithReference(model, reference, { prompts: c.prompts, slots: c.slots, masks: c.masks, steps, adapters });
 }
 
 const prompt = (n: number, seed: number) => Array.from({ length: n }, (_, i) => (seed * 31 + i * 7) % 500);

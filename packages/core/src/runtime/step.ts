@@ -36,9 +36,9 @@ export async function runStep(
   }
   const width = Math.max(...rows.map((r) => r.tokens.length));
   const pastLength = cache.bufferLength;
-  if (pastLength > 0 && width > 1 && rows.some((r) => r.tokens.length !== width)) {
-    // GroupQueryAttention derives each row's past from its key count, which padding would break
-    throw new PlugboardError('INVALID_ARGUMENT', 'rows continuing a cache with several tokens must add the same number of tokens');
+  if (pastLength > 0 && width > 1 && rows.length > 1) {
+    // GroupQueryAttention (CPU) takes a multi-token chunk over a past only for one row
+    throw new PlugboardError('INVALID_ARGUMENT', 'several tokens can continue a cache only in a batch of one row; continue rows one at a time');
   }
   const batch = rows.length;
   const total = pastLength + width;

@@ -1,0 +1,40 @@
+/**
+ * One model measured in its own process (so peak RSS is this model's alone).
+ * `--phase build`: build the graph from the HF weights, ignoring the cache.
+ * `--phase run`: load from the graph cache, prefill a prompt, decode greedily.
+ */
+import { loadModel } from '@plugboard/core';
+import type { ModelDType } from '@plugboard/core';
+import { parseFlags, printResult, round } from './lib/bench-io.ts';
+import { peakRssMb } from './lib/peak-rss.ts';
+
+const flags = parseFlags(process.argv.slice(2));
+const dir = flags.model as string;
+const dtype = (flags.dtype ?? 'fp32') as ModelDType;
+const threads = Number(flags.threads ?? 2);
+const promptTokens = Number(flags['prompt-tokens'] ?? 512);
+const newTokens = Number(flags['new-tokens'] ?? 128);
+const cacheDir = flags['cache-dir'];
+
+const started = performance.now();
+const model = await loadModel(dir, { dtype, cacheDir, rebuild: flags.phase === 'build', intraOpNumThreads: threads });
+const loadMs = performance.now() - started;
+const loadRssMb = peakRssMb();
+
+if (flags.phase === 'build') {
+  printResult({ build_ms: round(loadMs, 0), peak_rss_mb: round(loadRssMb, 0) });
+} else {
+  // a deterministic prompt of ordinary token ids
+  const tokens = Array.from({ length: promptTokens }, (_, i) => (i * 7919 + 13) % Math.min(model.config.vocabSize, 50_000));
+  const [result] = await model.generate({ tokens }, { temperature: 0, maxTokens: newTokens, ignoreEos: true }).result;
+  const t = result!.timings;
+  printResult({
+    load_ms: round(loadMs, 0),
+    peak_rss_mb: round(loadRssMb, 0),
+    peak_rss_after_generate_mb: round(peakRssMb(), 0),
+    prefill_tokens_per_s: round(t.prefillTokensPerSecond),
+    decode_tokens_per_s: round(t.decodeTokensPerSecond),
+    generated_tokens: t.generatedTokens,
+  });
+}
+await model.dispose();

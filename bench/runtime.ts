@@ -1,0 +1,86 @@
+/**
+ * pnpm bench:runtime [--model DIR] [--dtype fp32|int4|int8]
+ *
+ * Without --model: the tiny fixture (fp32) and a random model with
+ * Qwen2.5-0.5B's exact shapes at fp32 and int4. Each model is measured in
+ * child processes: a first build (graph from HF weights), then a run from
+ * the graph cache (load, 512-token prefill, 128 greedy tokens).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { QWEN25_05B_SHAPES, TINY_SHAPES, ensureFixtureModel, inspectModel } from '@plugboard/core';
+import type { ModelDType } from '@plugboard/core';
+import { log, parseFlags, printResult, round } from './lib/bench-io.ts';
+import { decodeBytesPerToken } from './lib/decode-bytes.ts';
+import { measureReadBandwidth } from './lib/read-bandwidth.ts';
+import { referenceMaxAbsDiff } from './lib/reference-diff.ts';
+
+const flags = parseFlags(process.argv.slice(2));
+const root = join(import.meta.dirname, '..');
+const modelsDir = join(root, '.cache', 'bench-models');
+const cacheDir = join(root, '.cache', 'bench-graphs');
+const promptTokens = Number(flags['prompt-tokens'] ?? 512);
+const newTokens = Number(flags['new-tokens'] ?? 128);
+const threads = flags.threads ?? '2';
+
+interface Target {
+  name: string;
+  dir: string;
+  dtype: ModelDType;
+}
+
+function targets(): Target[] {
+  if (flags.model) return [{ name: flags.model, dir: flags.model, dtype: (flags.dtype ?? 'fp32') as ModelDType }];
+  mkdirSync(modelsDir, { recursive: true });
+  log('writing fixtures (cached after the first run)');
+  const tiny = ensureFixtureModel(join(modelsDir, 'tiny'), { ...TINY_SHAPES, architecture: 'qwen2' }).dir;
+  const qwen = ensureFixtureModel(join(modelsDir, 'qwen2.5-0.5b-shaped'), { ...QWEN25_05B_SHAPES, architecture: 'qwen2' }).dir;
+  return [
+    { name: 'tiny-fixture', dir: tiny, dtype: 'fp32' },
+    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'fp32' },
+    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'int4' },
+  ];
+}
+
+function child(target: Target, phase: 'build' | 'run'): Record<string, number> {
+  const args = ['--import', 'tsx', join(import.meta.dirname, 'runtime-model.ts'), '--model', target.dir, '--dtype', target.dtype, '--phase', phase];
+  args.push('--cache-dir', cacheDir, '--threads', threads, '--prompt-tokens', String(promptTokens), '--new-tokens', String(newTokens));
+  const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+  return JSON.parse(out) as Record<string, number>;
+}
+
+const runs = targets().map((target) => {
+  log(`${target.name} ${target.dtype}: first build`);
+  const build = child(target, 'build');
+  log(`${target.name} ${target.dtype}: load from cache, prefill ${promptTokens}, decode ${newTokens}`);
+  return { target, build, run: child(target, 'run') };
+});
+// measured after the children, whose peak RSS would otherwise include this 1 GiB
+log('measuring read bandwidth (ReduceSum over 1 GiB)');
+const bandwidth = await measureReadBandwidth(1024 ** 3, Number(threads));
+log(`read bandwidth ${bandwidth.toFixed(1)} GB/s`);
+
+const models = runs.map(({ target, build, run }) => {
+  const info = inspectModel(target.dir);
+  const bytesPerToken = decodeBytesPerToken(info.config, target.dtype, promptTokens + newTokens / 2);
+  const modelBytes = target.dtype === 'fp32' ? info.memoryBytes.fp32 : target.dtype === 'int8' ? info.memoryBytes.int8 : info.memoryBytes.int4;
+  return {
+    name: target.name,
+    dtype: target.dtype,
+    model_bytes: modelBytes,
+    load_ms: run.load_ms,
+    first_build_ms: build.build_ms,
+    cache_load_speedup: round((build.build_ms as number) / (run.load_ms as number), 1),
+    peak_rss_mb: run.peak_rss_mb,
+    peak_rss_build_mb: build.peak_rss_mb,
+    peak_rss_vs_model_size: round(((run.peak_rss_mb as number) * 1024 * 1024) / modelBytes, 2),
+    prefill_tokens_per_s: run.prefill_tokens_per_s,
+    decode_tokens_per_s: run.decode_tokens_per_s,
+    bandwidth_bound_tokens_per_s: round((bandwidth * 1e9) / bytesPerToken),
+    decode_vs_bound: round((run.decode_tokens_per_s as number) / ((bandwidth * 1e9) / bytesPerToken), 2),
+  };
+});
+
+// the reference forward comparison the tests assert, reported here too
+printResult({ reference_max_abs_diff: await referenceMaxAbsDiff(join(modelsDir, 'tiny-ref')), read_bandwidth_gbps: round(bandwidth), models });
