@@ -118,9 +118,8 @@ class InferenceGraphWriter {
   private attention(layer: number, x: string, positionIds: string, seqlensK: string, totalLength: string, cos: string, sin: string): string {
     const { b, config } = this;
     const names = layerWeightNames(layer);
-    let q = this.linear(x, layer, 'q', names.q, config.attentionBias ? names.qBias : null);
-    let k = this.linear(x, layer, 'k', names.k, config.attentionBias ? names.kBias : null);
-    const v = this.linear(x, layer, 'v', names.v, config.attentionBias ? names.vBias : null);
+    const biases = config.attentionBias ? [names.qBias, names.kBias, names.vBias] : [null, null, null];
+    let [q, k, v] = this.linears(x, layer, ['q', 'k', 'v'], [names.q, names.k, names.v], biases) as [string, string, string];
     if (config.qkNorm) {
       q = this.headNorm(q, config.numHeads, names.qNorm);
       k = this.headNorm(k, config.numKvHeads, names.kNorm);
@@ -148,16 +147,15 @@ class InferenceGraphWriter {
     const kvDims = ['batch', config.numKvHeads, 'total_sequence', config.headDim];
     b.output(GRAPH_OUTPUTS.presentKey(layer), 'float32', kvDims);
     b.output(GRAPH_OUTPUTS.presentValue(layer), 'float32', kvDims);
-    return this.linear(context as string, layer, 'o', names.o, null);
+    return this.linear(context as string, layer, 'o', names.o);
   }
 
   private mlp(layer: number, x: string): string {
     const { b } = this;
     const names = layerWeightNames(layer);
-    const gate = this.linear(x, layer, 'gate', names.gate, null);
-    const up = this.linear(x, layer, 'up', names.up, null);
+    const [gate, up] = this.linears(x, layer, ['gate', 'up'], [names.gate, names.up], [null, null]) as [string, string];
     const act = b.op1('Mul', [b.op1('Mul', [gate, b.op1('Sigmoid', [gate])]), up]);
-    const down = this.linear(act, layer, 'down', names.down, null);
+    const down = this.linear(act, layer, 'down', names.down);
     const layout = this.options.adapters;
     if (this.adapters && layout?.bottleneck && this.bottleneckAt.has(layer)) {
       return addBottleneck(b, this.adapters, down, layer, layout.bottleneck.activation);
@@ -165,13 +163,21 @@ class InferenceGraphWriter {
     return down;
   }
 
-  /** A projection with its optional bias and LoRA slot. */
-  private linear(x: string, layer: number, module: LoraModule, weight: string, bias: string | null): string {
+  /** Projections sharing input x, fused into one matmul, each with its optional bias and LoRA slot. */
+  private linears(x: string, layer: number, modules: LoraModule[], weightNames: string[], biases: (string | null)[]): string[] {
     const { b } = this;
-    let y = projection(b, x, this.weights, weight, this.options.quantization);
-    if (bias !== null) y = b.op1('Add', [y, this.vector(bias)]);
-    if (this.adapters && this.loraAt.has(`${layer}.${module}`)) y = addLora(b, this.adapters, x, y, layer, module);
-    return y;
+    return projection(b, x, this.weights, weightNames, this.options.quantization).map((out, i) => {
+      let y = out;
+      const bias = biases[i];
+      if (bias) y = b.op1('Add', [y, this.vector(bias)]);
+      const module = modules[i] as LoraModule;
+      if (this.adapters && this.loraAt.has(`${layer}.${module}`)) y = addLora(b, this.adapters, x, y, layer, module);
+      return y;
+    });
+  }
+
+  private linear(x: string, layer: number, module: LoraModule, weightName: string): string {
+    return this.linears(x, layer, [module], [weightName], [null])[0] as string;
   }
 
   private rotate(x: string, positionIds: string, cos: string, sin: string, heads: number): string {
@@ -216,7 +222,7 @@ class InferenceGraphWriter {
     const quant = this.options.quantization;
     const headWeight = config.tieWordEmbeddings ? GLOBAL_WEIGHT_NAMES.embedTokens : GLOBAL_WEIGHT_NAMES.lmHead;
     if (quant?.lmHead) {
-      b.op1('Identity', [projection(b, hidden, this.weights, headWeight, quant)], {}, { output: 'logits' });
+      b.op1('Identity', projection(b, hidden, this.weights, [headWeight], quant), {}, { output: 'logits' });
       return;
     }
     if (config.tieWordEmbeddings) {
@@ -227,7 +233,7 @@ class InferenceGraphWriter {
       b.op1('Reshape', [logits2d, shape], {}, { output: 'logits' });
       return;
     }
-    b.op1('Identity', [projection(b, hidden, this.weights, headWeight, null)], {}, { output: 'logits' });
+    b.op1('Identity', projection(b, hidden, this.weights, [headWeight], null), {}, { output: 'logits' });
   }
 
   private vector(name: string): string {

@@ -20,41 +20,73 @@ export function transpose(data: Float32Array, rows: number, cols: number): Float
   return out;
 }
 
+/** Row-stacks HF Linear weights [out_i, in] into one [Σ out_i, in] matrix. */
+function stackedRows(weights: WeightSource, names: readonly string[]): Float32Array {
+  if (names.length === 1) return weights.float32(names[0] as string);
+  const parts = names.map((name) => weights.float32(name));
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
 /**
- * y = x · Wᵀ for a HF Linear weight W [out, in]: a MatMul over the transposed
- * weight, or MatMulNBits over the quantized one. Weight bytes are produced
- * lazily so the serializer streams them one tensor at a time.
+ * y = x · [W₁; W₂; …]ᵀ for HF Linear weights W_i [out_i, in] sharing an input:
+ * one MatMul over the transposed, row-stacked weights (or MatMulNBits over
+ * the quantized ones), split back into one output per weight. Fusing q/k/v
+ * and gate/up halves the matmuls a decode step launches. Weight bytes are
+ * produced lazily so the serializer streams them one tensor at a time.
  */
 export function projection(
   b: GraphBuilder,
   x: string,
   weights: WeightSource,
-  weightName: string,
+  weightNames: readonly string[],
   quantization: Quantization | null,
+): string[] {
+  const outs = weightNames.map((name) => (weights.info(name).shape as [number, number])[0]);
+  const inFeatures = (weights.info(weightNames[0] as string).shape as [number, number])[1];
+  const outFeatures = outs.reduce((a, c) => a + c, 0);
+  const name = weightNames.join('+');
+  const y = quantization === null ? denseMatMul(b, x, name, inFeatures, outFeatures, () => stackedRows(weights, weightNames)) : quantizedMatMul(b, x, name, inFeatures, outFeatures, () => stackedRows(weights, weightNames), quantization);
+  if (weightNames.length === 1) return [y];
+  return b.op('Split', [y, b.constant('int64', outs)], { axis: attr.int(-1) }, { outputs: weightNames.length });
+}
+
+function denseMatMul(b: GraphBuilder, x: string, name: string, inFeatures: number, outFeatures: number, rows: () => Float32Array): string {
+  const w = b.initializer(name, 'float32', [inFeatures, outFeatures], () => bytesOf(transpose(rows(), outFeatures, inFeatures)));
+  return b.op1('MatMul', [x, w]);
+}
+
+function quantizedMatMul(
+  b: GraphBuilder,
+  x: string,
+  name: string,
+  inFeatures: number,
+  outFeatures: number,
+  rows: () => Float32Array,
+  quantization: Quantization,
 ): string {
-  const [outFeatures, inFeatures] = weights.info(weightName).shape as [number, number];
-  if (quantization === null) {
-    const w = b.initializer(weightName, 'float32', [inFeatures, outFeatures], () =>
-      bytesOf(transpose(weights.float32(weightName), outFeatures, inFeatures)),
-    );
-    return b.op1('MatMul', [x, w]);
-  }
   let packed: ReturnType<typeof packMatMulNBits> | undefined;
-  // the three initializers share one quantization pass; the first one read triggers it
-  const pack = () => (packed ??= packMatMulNBits(weights.float32(weightName), outFeatures, inFeatures, quantization));
+  // the two initializers share one quantization pass; the first one read triggers it
+  const pack = () => (packed ??= packMatMulNBits(rows(), outFeatures, inFeatures, quantization));
   const nBlocks = Math.ceil(inFeatures / quantization.blockSize);
   const blobSize = (quantization.blockSize * quantization.bits) / 8;
-  const qb = b.initializer(`${weightName}.q`, 'uint8', [outFeatures, nBlocks, blobSize], () => pack().b);
-  const scales = b.initializer(`${weightName}.scales`, 'float32', [outFeatures * nBlocks], () => {
+  const qb = b.initializer(`${name}.q`, 'uint8', [outFeatures, nBlocks, blobSize], () => pack().b);
+  const scales = b.initializer(`${name}.scales`, 'float32', [outFeatures * nBlocks], () => {
     const s = bytesOf(pack().scales);
     packed = undefined; // scales are read last: drop the packed copy
     return s;
   });
-  return b.op1('MatMulNBits', [x, qb, scales], {
+  const attributes = {
     K: attr.int(inFeatures),
     N: attr.int(outFeatures),
     bits: attr.int(quantization.bits),
     block_size: attr.int(quantization.blockSize),
     accuracy_level: attr.int(quantization.accuracyLevel),
-  }, { domain: 'com.microsoft' });
+  };
+  return b.op1('MatMulNBits', [x, qb, scales], attributes, { domain: 'com.microsoft' });
 }

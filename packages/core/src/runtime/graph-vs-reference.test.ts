@@ -126,3 +126,25 @@ describe('inference graph vs reference forward (fp32, max abs diff ≤ 1e-4)', (
     expect(maxAbsDiff(await run(0), await run(1))).toBeGreaterThan(1e-3);
   });
 });
+
+describe('weight-only quantization (MatMulNBits)', () => {
+  it.each([
+    ['int8', 0.02],
+    ['int4', 0.15],
+  ] as const)('%s logits stay within %s of the fp32 logits, relative to their range', async (dtype, tolerance) => {
+    const dir = join(tmp, `quant-${dtype}`);
+    writeFixtureModel(dir, { ...TINY_SHAPES, seed: 9, hiddenSize: 128, intermediateSize: 256 });
+    const tokens = prompt(12, 16);
+    const logitsOf = async (d: 'fp32' | 'int8' | 'int4') => {
+      const model = await loadModel(dir, { dtype: d, logits: 'all', cacheDir: join(tmp, 'graphs') });
+      opened.push(model);
+      return (await runStep(model.session, KvCache.empty(model.config, 1), [{ tokens }], null)).logits.slice();
+    };
+    const exact = await logitsOf('fp32');
+    const quantized = await logitsOf(dtype);
+    const range = Math.max(...exact) - Math.min(...exact);
+    const relative = maxAbsDiff(exact, quantized) / range;
+    expect(relative).toBeLessThan(tolerance);
+    expect(relative).toBeGreaterThan(0); // it really ran quantized
+  });
+});
