@@ -62,3 +62,5 @@ export * from './fixtures/write-fixture-model.ts';
 export { FIXTURE_SPECIAL_TOKENS, fixtureSpecialTokenId } from './fixtures/fixture-tokenizer.ts';
 export { CHATML_TOOLS_TEMPLATE } from './fixtures/chatml-template.ts';
 export * from './runtime/compare-with-reference.ts';
+export * from './runtime/conversation.ts';
+export * from './runtime/kv-provenance.ts';

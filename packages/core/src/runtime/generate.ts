@@ -39,12 +39,23 @@ export interface GenerationHost {
 }
 
 export interface RowRequest {
+  /** tokens to prefill (the prompt, or what a cached conversation adds) */
   tokens: number[];
   adapterSlot?: number;
+  /** per prefilled token: 1 where the adapter applies, 0 where the base model runs (default all 1) */
+  adapterMask?: number[];
+  /** tokens already in the cache before `tokens` (the repetition penalty and the context limit count them) */
+  cached?: readonly number[];
 }
 
-export function generateRows(host: GenerationHost, rows: RowRequest[], options: GenerateOptions = {}): GenerationStream<GeneratedToken, GenerationResult[]> {
-  return new GenerationStream(generationLoop(host, rows, options));
+/** Prefills the rows (over `cache` when given, else a fresh one) and decodes until every row finishes. */
+export function generateRows(
+  host: GenerationHost,
+  rows: RowRequest[],
+  options: GenerateOptions = {},
+  cache?: KvCache,
+): GenerationStream<GeneratedToken, GenerationResult[]> {
+  return new GenerationStream(generationLoop(host, rows, options, cache ?? KvCache.empty(host.config, rows.length)));
 }
 
 class RowState {
@@ -55,7 +66,10 @@ class RowState {
   firstTokenAt = 0;
 
   constructor(
+    /** cached context + prefilled tokens */
     readonly prompt: number[],
+    /** tokens this request prefilled */
+    readonly prefilled: number,
     readonly decoder: StreamDecoder,
     readonly stops: StopStringMatcher,
   ) {}
@@ -65,24 +79,29 @@ class RowState {
   }
 }
 
-async function* generationLoop(host: GenerationHost, requests: RowRequest[], options: GenerateOptions): AsyncGenerator<GeneratedToken, GenerationResult[]> {
+async function* generationLoop(
+  host: GenerationHost,
+  requests: RowRequest[],
+  options: GenerateOptions,
+  cache: KvCache,
+): AsyncGenerator<GeneratedToken, GenerationResult[]> {
   const { signal, requestId = randomUUID(), ignoreEos = false, ...samplingInput } = options;
   const sampling = parseSamplingOptions(samplingInput);
   if (requests.length === 0) throw new PlugboardError('INVALID_ARGUMENT', 'generate needs at least one prompt');
   for (const [i, r] of requests.entries()) {
     if (r.tokens.length === 0) throw new PlugboardError('INVALID_ARGUMENT', `prompt ${i} is empty`);
-    if (r.tokens.length >= host.contextLength) {
+    const total = (r.cached?.length ?? 0) + r.tokens.length;
+    if (total >= host.contextLength) {
       throw new PlugboardError(
         'PROMPT_TOO_LONG',
-        `prompt ${i} has ${r.tokens.length} tokens but the context holds ${host.contextLength}; shorten it or load the model with a larger contextLength`,
-        { details: { promptTokens: r.tokens.length, contextLength: host.contextLength } },
+        `prompt ${i} has ${total} tokens but the context holds ${host.contextLength}; shorten it or load the model with a larger contextLength`,
+        { details: { promptTokens: total, contextLength: host.contextLength } },
       );
     }
   }
   const stopTokens = new Set([...sampling.stopTokenIds, ...(ignoreEos ? [] : host.tokenizer.eosTokenIds)]);
   const samplers = requests.map((_, i) => createSampler({ ...sampling, seed: sampling.seed === undefined ? undefined : sampling.seed + i }));
-  const rows = requests.map((r) => new RowState(r.tokens, new StreamDecoder(host.tokenizer), new StopStringMatcher(sampling.stopStrings)));
-  const cache = KvCache.empty(host.config, requests.length);
+  const rows = requests.map((r) => new RowState([...(r.cached ?? []), ...r.tokens], r.tokens.length, new StreamDecoder(host.tokenizer), new StopStringMatcher(sampling.stopStrings)));
   const slots = host.slotFeeds();
   const started = performance.now();
   host.events.emit('generate:start', { requestId, rows: rows.length, promptTokens: requests.map((r) => r.tokens.length) });
@@ -90,18 +109,20 @@ async function* generationLoop(host: GenerationHost, requests: RowRequest[], opt
   const checkAbort = () => {
     if (signal?.aborted) throw new PlugboardError('ABORTED', 'generation was aborted', { cause: signal.reason });
   };
-  const stepRows = (tokensOf: (row: RowState, i: number) => number[]): StepRow[] =>
-    rows.map((row, i) => ({ tokens: tokensOf(row, i), adapterSlot: requests[i]?.adapterSlot ?? 0 }));
+  const stepRows = (tokensOf: (row: RowState, i: number) => number[], masks?: (number[] | undefined)[]): StepRow[] =>
+    rows.map((row, i) => ({ tokens: tokensOf(row, i), adapterSlot: requests[i]?.adapterSlot ?? 0, adapterMask: masks?.[i] }));
 
   checkAbort();
-  let output: StepOutput = await runStep(host.session, cache, stepRows((row) => row.prompt), slots);
+  const prefill = stepRows((_, i) => requests[i]?.tokens as number[], requests.map((r) => r.adapterMask));
+  let output: StepOutput = await runStep(host.session, cache, prefill, slots);
   const prefillDone = performance.now();
   let decodeSteps = 0;
 
   for (;;) {
     for (const [i, row] of rows.entries()) {
       if (row.finish) continue;
-      const last = lastTokenIndex(row, output, decodeSteps);
+      // the newest token's logits: after a right-padded prefill of an all-token graph, at the row's chunk length - 1
+      const last = decodeSteps === 0 ? Math.min(requests[i]?.tokens.length as number, output.tokensPerRow) - 1 : 0;
       const offset = (i * output.tokensPerRow + last) * output.vocabSize;
       const tokenId = samplers[i]!.sample(output.logits.subarray(offset, offset + output.vocabSize), row.context());
       if (row.generated.length === 0) row.firstTokenAt = performance.now();
@@ -141,11 +162,6 @@ async function* generationLoop(host: GenerationHost, requests: RowRequest[], opt
   return results;
 }
 
-/** Where the row's newest token sits in the logits: after a right-padded prefill of an all-token graph, at its own length - 1. */
-function lastTokenIndex(row: RowState, output: StepOutput, decodeSteps: number): number {
-  return decodeSteps === 0 ? Math.min(row.prompt.length, output.tokensPerRow) - 1 : 0;
-}
-
 function emitToken(host: GenerationHost, requestId: string, row: number, tokenId: number, text: string): GeneratedToken {
   host.events.emit('generate:token', { requestId, row, tokenId, text });
   return { row, tokenId, text };
@@ -166,7 +182,7 @@ function resultOf(row: RowState, started: number, prefillDone: number, ended: nu
       totalMs: ended - started,
       promptTokens: row.prompt.length,
       generatedTokens: row.generated.length,
-      prefillTokensPerSecond: row.prompt.length / (prefillMs / 1000),
+      prefillTokensPerSecond: row.prefilled / (prefillMs / 1000),
       decodeTokensPerSecond: decodeSteps > 0 ? decodeSteps / (decodeMs / 1000) : 0,
     },
   };

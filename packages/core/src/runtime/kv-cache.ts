@@ -56,6 +56,24 @@ export class KvCache {
     });
   }
 
+  /** Keeps the first `length` positions of every row (a copy of what stays), dropping the rest. */
+  truncate(length: number): void {
+    if (length >= this.bufferLength) return;
+    const { numKvHeads: heads, headDim } = this.config;
+    for (const [name, tensor] of this.tensors) {
+      const past = tensor.dims[2] as number;
+      const data = tensor.data as Float32Array;
+      const kept = new Float32Array(this.batch * heads * length * headDim);
+      for (let bh = 0; bh < this.batch * heads; bh++) {
+        kept.set(data.subarray(bh * past * headDim, (bh * past + length) * headDim), bh * length * headDim);
+      }
+      this.tensors.set(name, new ort.Tensor('float32', kept, [this.batch, heads, length, headDim]));
+    }
+    this.lengths.forEach((n, row) => {
+      this.lengths[row] = Math.min(n, length);
+    });
+  }
+
   /** Bytes held by the cache. */
   byteLength(): number {
     let total = 0;

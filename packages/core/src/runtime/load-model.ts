@@ -18,6 +18,7 @@ import type { InferenceBuildOptions } from '../model/build-options.ts';
 import { buildInferenceGraph } from '../model/inference-graph.ts';
 import type { GeneratedToken, GenerateOptions, GenerationHost, RowRequest } from './generate.ts';
 import { generateRows } from './generate.ts';
+import { Conversation } from './conversation.ts';
 import type { GenerationStream } from './generation-stream.ts';
 import { cachedGraph, defaultGraphCacheDir, graphCacheKey } from './graph-cache.ts';
 import type { LoadModelOptions, ResolvedLoadModelOptions } from './load-options.ts';
@@ -87,6 +88,11 @@ export class Model implements GenerationHost {
     const rows: RowRequest[] = requests.map((r) => ({ tokens: this.encodePrompt(r.prompt), adapterSlot: r.adapterSlot }));
     for (const r of rows) this.checkSlot(r.adapterSlot ?? 0);
     return generateRows(this, rows, options);
+  }
+
+  /** A single-row conversation whose KV cache persists across turns and skill switches. */
+  conversation(): Conversation {
+    return new Conversation(this);
   }
 
   /** Convenience: generate and return the single result. */
