@@ -1,0 +1,256 @@
+import { mkdir, mkdtemp, readFile, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isPlugboardError } from '@plugboard/core';
+import { DocIndex } from './doc-index.ts';
+import type { DocIndexOptions, SearchHit } from './doc-index.ts';
+import { HashedTrigramEmbeddings } from './hashed-trigram-embeddings.ts';
+import { TOPIC_DOCUMENTS, writeTopicCorpus } from './topic-corpus.fixture.ts';
+
+const KEYWORD_QUERIES: [string, string][] = [
+  ['queen worker bees pollen', 'nature/beekeeping.md'],
+  ['magma lava ash', 'nature/volcanoes.md'],
+  ['neap tides', 'nature/tides.md'],
+  ['chlorophyll glucose', 'nature/photosynthesis.md'],
+  ['espresso gooseneck kettle', 'food/coffee.txt'],
+  ['rennet curds whey', 'food/cheese.md'],
+  ['abstract syntax tree register allocation', 'tech/compilers.md'],
+  ['SQL B-trees transactions', 'tech/databases.md'],
+  ['RSA SHA-256 signatures', 'tech/cryptography.md'],
+  ['TCP DNS routers', 'tech/networking.txt'],
+  ['Sicilian castling checkmate', 'sport/chess.md'],
+  ['Gutenberg movable type', 'history/printing.md'],
+  ['event horizon Hawking', 'science/black-holes.md'],
+];
+
+const PARAPHRASE_QUERIES: [string, string][] = [
+  ['how do beekeepers stop colonies swarming', 'nature/beekeeping.md'],
+  ['an erupting volcanic mountain', 'nature/volcanoes.md'],
+  ['baking bread from a starter culture', 'food/sourdough.md'],
+  ['encrypting with public keys', 'tech/cryptography.md'],
+  ['improvising saxophone players', 'arts/jazz.txt'],
+  ['training for a marathon race', 'sport/marathon.md'],
+  ['painting with watercolours', 'arts/watercolor.md'],
+  ['inherited genes and mutated alleles', 'science/genetics.md'],
+  ['sailors tacking a yacht', 'sport/sailing.md'],
+  ['roman legions building aqueducts', 'history/rome.md'],
+];
+
+function sourcesOf(hits: SearchHit[]): string[] {
+  return hits.map((hit) => hit.source);
+}
+
+describe('DocIndex', () => {
+  let root: string;
+  let corpusDir: string;
+  let indexDir: string;
+  let embeddings: HashedTrigramEmbeddings;
+  const open = (extra: Partial<DocIndexOptions> = {}) => DocIndex.open({ corpusDir, indexDir, embeddings, chunkSize: 200, chunkOverlap: 40, ...extra });
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'plugboard-rag-'));
+    corpusDir = join(root, 'corpus');
+    indexDir = join(root, 'index');
+    embeddings = new HashedTrigramEmbeddings();
+    await writeTopicCorpus(corpusDir);
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('finds the right document in the top 3 for keyword and paraphrased queries', async () => {
+    const index = await open();
+    const report = await index.sync();
+    expect(report.added).toHaveLength(20);
+    expect(report.embeddedChunks).toBe(index.size);
+    for (const [query, expected] of [...KEYWORD_QUERIES, ...PARAPHRASE_QUERIES]) {
+      const hits = await index.search(query, { k: 3 });
+      expect(sourcesOf(hits), query).toContain(expected);
+    }
+    index.close();
+  });
+
+  it('returns chunks with their exact position in the file and both retrievers’ ranks', async () => {
+    const index = await open();
+    await index.sync();
+    const hits = await index.search('splitting the colony prevents swarms', { k: 5 });
+    expect(hits).toHaveLength(5);
+    const top = hits[0];
+    expect(top.source).toBe('nature/beekeeping.md');
+    const fileText = TOPIC_DOCUMENTS[top.source];
+    expect(fileText.slice(top.position.startOffset, top.position.endOffset)).toBe(top.text);
+    expect(top.position.startLine).toBe(fileText.slice(0, top.position.startOffset).split('\n').length);
+    expect(top.position.headingPath).toEqual(['Beekeeping', 'Swarming']);
+    expect(top.scores.bm25Rank).toBe(1);
+    expect(top.scores.vectorRank).toBe(1);
+    expect(top.scores.fused).toBe(2 / 61);
+    expect(top.scores.bm25Score).toBeGreaterThan(0);
+    expect(top.scores.vectorDistance).toBeGreaterThanOrEqual(0);
+    const fused = hits.map((hit) => hit.scores.fused);
+    expect(fused).toEqual([...fused].sort((a, b) => b - a));
+    index.close();
+  });
+
+  it('still finds a document by meaning when no query word occurs in it (vector side of the fusion)', async () => {
+    const index = await open();
+    await index.sync();
+    const [top] = await index.search('beekeepers', { k: 3 });
+    expect(top.source).toBe('nature/beekeeping.md');
+    expect(top.scores.bm25Rank).toBeNull();
+    expect(top.scores.vectorRank).toBe(1);
+    index.close();
+  });
+
+  it('survives a restart: a fresh instance answers the same without re-embedding', async () => {
+    const first = await open();
+    await first.sync();
+    const before = await first.search('volcanic eruptions and lava', { k: 5 });
+    first.close();
+
+    embeddings = new HashedTrigramEmbeddings();
+    const second = await open();
+    expect(second.size).toBe(first.size);
+    expect(await second.search('volcanic eruptions and lava', { k: 5 })).toEqual(before);
+    const report = await second.sync();
+    expect(report).toMatchObject({ added: [], changed: [], removed: [], unchanged: 20, embeddedChunks: 0 });
+    expect(embeddings.documentCalls).toBe(0);
+    second.close();
+  });
+
+  it('re-embeds only new and changed files and drops removed ones', async () => {
+    const index = await open();
+    await index.sync();
+    embeddings.resetCounts();
+
+    await writeFile(join(corpusDir, 'food/coffee.txt'), 'Tea brewing\n\nSteep oolong leaves in a clay teapot; matcha is whisked.');
+    await writeFile(join(corpusDir, 'new-topic.md'), '# Origami\n\nFolding paper cranes without scissors.');
+    await unlink(join(corpusDir, 'arts/jazz.txt'));
+    const report = await index.sync();
+    expect(report).toMatchObject({ added: ['new-topic.md'], changed: ['food/coffee.txt'], removed: ['arts/jazz.txt'], unchanged: 18, fullReindex: false });
+    expect(embeddings.documentCalls).toBe(1);
+    expect(embeddings.embeddedDocuments).toBe(2);
+    expect(report.embeddedChunks).toBe(2);
+
+    expect(sourcesOf(await index.search('oolong teapot', { k: 1 }))).toEqual(['food/coffee.txt']);
+    expect(sourcesOf(await index.search('origami cranes', { k: 1 }))).toEqual(['new-topic.md']);
+    const espresso = await index.search('espresso gooseneck', { k: 40 });
+    expect(espresso.some((hit) => hit.text.includes('espresso'))).toBe(false);
+    expect(sourcesOf(await index.search('bebop saxophonists', { k: 40 }))).not.toContain('arts/jazz.txt');
+    expect(index.files).not.toContain('arts/jazz.txt');
+    index.close();
+
+    const reopened = await open();
+    expect(sourcesOf(await reopened.search('oolong teapot', { k: 1 }))).toEqual(['food/coffee.txt']);
+    reopened.close();
+  });
+
+  it('does not re-embed a file whose mtime changed but whose text did not', async () => {
+    const index = await open();
+    await index.sync();
+    embeddings.resetCounts();
+    const later = new Date(Date.now() + 60_000);
+    await utimes(join(corpusDir, 'nature/tides.md'), later, later);
+    const report = await index.sync();
+    expect(report).toMatchObject({ added: [], changed: [], removed: [], unchanged: 20, embeddedChunks: 0 });
+    expect(embeddings.documentCalls).toBe(0);
+    const manifest = JSON.parse(await readFile(join(indexDir, 'manifest.json'), 'utf8')) as { files: Record<string, { mtimeMs: number }> };
+    const { mtimeMs } = await stat(join(corpusDir, 'nature/tides.md'));
+    expect(mtimeMs).toBeCloseTo(later.getTime(), -1);
+    expect(manifest.files['nature/tides.md'].mtimeMs).toBe(mtimeMs);
+    index.close();
+  });
+
+  it('reindexes everything when the chunking settings change', async () => {
+    const first = await open();
+    await first.sync();
+    first.close();
+    embeddings.resetCounts();
+    const second = await open({ chunkSize: 120, chunkOverlap: 20 });
+    const report = await second.sync();
+    expect(report.fullReindex).toBe(true);
+    expect(report.embeddedChunks).toBe(second.size);
+    expect(embeddings.embeddedDocuments).toBe(second.size);
+    expect(second.size).toBeGreaterThan(first.size);
+    expect(sourcesOf(await second.search('rennet curds', { k: 3 }))).toContain('food/cheese.md');
+    second.close();
+  });
+
+  it('reports a corrupted manifest clearly and recovers with a reset and a full reindex', async () => {
+    const first = await open();
+    await first.sync();
+    const expected = await first.search('Gutenberg printing press', { k: 3 });
+    first.close();
+    await writeFile(join(indexDir, 'manifest.json'), '{"version": 1, "files": ');
+
+    const error = await open().catch((e: unknown) => e);
+    expect(isPlugboardError(error, 'MANIFEST_INVALID')).toBe(true);
+    expect((error as Error).message).toContain('reset: true');
+
+    embeddings.resetCounts();
+    const recovered = await open({ reset: true });
+    expect(recovered.size).toBe(0);
+    const report = await recovered.sync();
+    expect(report.added).toHaveLength(20);
+    expect(embeddings.embeddedDocuments).toBe(recovered.size);
+    expect(await recovered.search('Gutenberg printing press', { k: 3 })).toEqual(expected);
+    recovered.close();
+  });
+
+  it('refuses to open when the BM25 index and the manifest disagree', async () => {
+    const first = await open();
+    await first.sync();
+    first.close();
+    await unlink(join(indexDir, 'bm25.json'));
+    const error = await open().catch((e: unknown) => e);
+    expect(isPlugboardError(error, 'MANIFEST_INVALID')).toBe(true);
+    expect((error as Error).message).toMatch(/out of step/);
+  });
+
+  it('rebuild() re-embeds the whole corpus', async () => {
+    const index = await open();
+    await index.sync();
+    embeddings.resetCounts();
+    const report = await index.rebuild();
+    expect(report.added).toHaveLength(20);
+    expect(embeddings.embeddedDocuments).toBe(index.size);
+    expect(sourcesOf(await index.search('chess openings', { k: 3 }))).toContain('sport/chess.md');
+    index.close();
+  });
+
+  it('leaves the index untouched when the embedder changes its dimension', async () => {
+    const index = await open();
+    await index.sync();
+    index.close();
+    await writeFile(join(corpusDir, 'nature/tides.md'), '# Tides\n\nHigh water twice a day.');
+    const other = await open({ embeddings: new HashedTrigramEmbeddings({ dimension: 64 }) });
+    const error = await other.sync().catch((e: unknown) => e);
+    expect(isPlugboardError(error, 'INVALID_ARGUMENT')).toBe(true);
+    other.close();
+    const again = await open();
+    expect(sourcesOf(await again.search('neap tides quarter moons', { k: 1 }))).toEqual(['nature/tides.md']);
+    again.close();
+  });
+
+  it('rejects searches on an empty index, bad queries, bad options and a closed index', async () => {
+    await rm(corpusDir, { recursive: true });
+    await mkdir(corpusDir);
+    const index = await open();
+    expect(await index.sync()).toMatchObject({ added: [], embeddedChunks: 0 });
+    expect(isPlugboardError(await index.search('anything').catch((e: unknown) => e), 'TOOL_ERROR')).toBe(true);
+    await writeTopicCorpus(corpusDir);
+    await index.sync();
+    expect(isPlugboardError(await index.search('   ').catch((e: unknown) => e), 'INVALID_ARGUMENT')).toBe(true);
+    expect(isPlugboardError(await index.search('bees', { k: 0 }).catch((e: unknown) => e), 'INVALID_ARGUMENT')).toBe(true);
+    index.close();
+    expect(isPlugboardError(await index.search('bees').catch((e: unknown) => e), 'INVALID_ARGUMENT')).toBe(true);
+  });
+
+  it('rejects invalid options and a missing corpus folder', async () => {
+    expect(isPlugboardError(await open({ chunkSize: 100, chunkOverlap: 100 }).catch((e: unknown) => e), 'INVALID_ARGUMENT')).toBe(true);
+    expect(isPlugboardError(await open({ tableName: 'bad name; drop' }).catch((e: unknown) => e), 'INVALID_ARGUMENT')).toBe(true);
+    const index = await open({ corpusDir: join(root, 'missing') });
+    expect(isPlugboardError(await index.sync().catch((e: unknown) => e), 'FILE_NOT_FOUND')).toBe(true);
+    index.close();
+  });
+});
