@@ -150,3 +150,26 @@ describe('generate', () => {
     expect(text.endsWith('<|im_start|>assistant\n')).toBe(true);
   });
 });
+
+describe('embed', () => {
+  it('mean-pools the reference hidden states, batched rows equal single rows, and needs hiddenStates', async () => {
+    const dir = writeFixtureModel(join(tmp, 'embed'), { ...TINY_SHAPES, seed: 6 }).dir;
+    const embedder = await loadModel(dir, { cacheDir: join(tmp, 'graphs'), hiddenStates: true });
+    const texts = ['the quick brown fox', 'hi', 'a somewhat longer sentence to embed'];
+    const batch = await embedder.embed(texts);
+    const weights = openWeights(dir);
+    const ref = new ReferenceModel(embedder.config, weights);
+    weights.close();
+    for (const [i, text] of texts.entries()) {
+      const ids = embedder.tokenizer.encode(text, { addSpecialTokens: true });
+      const hidden = ref.forward({ inputIds: [ids] }).hiddenStates[0]!;
+      const d = embedder.config.hiddenSize;
+      const mean = Array.from({ length: d }, (_, j) => ids.reduce((s, _, t) => s + hidden[t * d + j]!, 0) / ids.length);
+      const norm = Math.hypot(...mean);
+      for (let j = 0; j < d; j++) expect(batch[i]![j]).toBeCloseTo(mean[j]! / norm, 4);
+      expect(Array.from((await embedder.embed([text]))[0]!)).toEqual(Array.from(batch[i]!).map((v) => expect.closeTo(v, 5)));
+    }
+    await embedder.dispose();
+    await expect(model.embed(['x'])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});

@@ -18,6 +18,8 @@ import type { InferenceBuildOptions } from '../model/build-options.ts';
 import { buildInferenceGraph } from '../model/inference-graph.ts';
 import type { GeneratedToken, GenerateOptions, GenerationHost, RowRequest } from './generate.ts';
 import { generateRows } from './generate.ts';
+import { KvCache } from './kv-cache.ts';
+import { runStep } from './step.ts';
 import { Conversation } from './conversation.ts';
 import type { GenerationStream } from './generation-stream.ts';
 import { cachedGraph, defaultGraphCacheDir, graphCacheKey } from './graph-cache.ts';
@@ -90,6 +92,27 @@ export class Model implements GenerationHost {
     return generateRows(this, rows, options);
   }
 
+  /**
+   * Sentence embeddings: the mean over each text's tokens of the last hidden
+   * state (after the final norm), L2-normalized. Needs `hiddenStates: true`.
+   */
+  async embed(texts: string[], options: { adapterSlot?: number } = {}): Promise<Float32Array[]> {
+    if (!this.buildOptions.hiddenStates) {
+      throw new PlugboardError('INVALID_ARGUMENT', 'embed() needs the hidden_states output: load the model with { hiddenStates: true }');
+    }
+    if (texts.length === 0) return [];
+    const rows = texts.map((text) => this.tokenizer.encode(text, { addSpecialTokens: true }).slice(0, this.contextLength - 1));
+    rows.forEach((tokens, i) => {
+      if (tokens.length === 0) throw new PlugboardError('INVALID_ARGUMENT', `text ${i} has no tokens to embed`);
+    });
+    const slot = options.adapterSlot ?? 0;
+    const out = await runStep(this.session, KvCache.empty(this.config, rows.length), rows.map((tokens) => ({ tokens, adapterSlot: slot })), this.slotTensors);
+    const hidden = out.hiddenStates?.data as Float32Array;
+    const width = Math.max(...rows.map((r) => r.length));
+    const d = this.config.hiddenSize;
+    return rows.map((tokens, b) => meanPooled(hidden, b * width * d, tokens.length, d));
+  }
+
   /** A single-row conversation whose KV cache persists across turns and skill switches. */
   conversation(): Conversation {
     return new Conversation(this);
@@ -111,6 +134,14 @@ export class Model implements GenerationHost {
       throw new PlugboardError('INVALID_ARGUMENT', `adapter slot ${slot} does not exist (the model has ${slots} slots, 0 = base)`);
     }
   }
+}
+
+/** Mean of `count` consecutive d-vectors starting at `offset`, L2-normalized. */
+function meanPooled(hidden: Float32Array, offset: number, count: number, d: number): Float32Array {
+  const sum = new Float64Array(d);
+  for (let t = 0; t < count; t++) for (let j = 0; j < d; j++) sum[j]! += hidden[offset + t * d + j] as number;
+  const norm = Math.hypot(...sum) || 1;
+  return Float32Array.from(sum, (v) => v / norm);
 }
 
 /**
