@@ -3,22 +3,7 @@ import { attr, bytesOf } from '../graph/ir.ts';
 import type { WeightSource } from '../hf/weight-source.ts';
 import type { Quantization } from './build-options.ts';
 import { packMatMulNBits } from '../quant/matmul-nbits.ts';
-
-/** Transposes a row-major [rows, cols] matrix to [cols, rows]. */
-export function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(data.length);
-  const tile = 32;
-  for (let r0 = 0; r0 < rows; r0 += tile) {
-    for (let c0 = 0; c0 < cols; c0 += tile) {
-      const rEnd = Math.min(r0 + tile, rows);
-      const cEnd = Math.min(c0 + tile, cols);
-      for (let r = r0; r < rEnd; r++) {
-        for (let c = c0; c < cEnd; c++) out[c * rows + r] = data[r * cols + c] as number;
-      }
-    }
-  }
-  return out;
-}
+import { transpose } from '../tensor/transpose.ts';
 
 /** Row-stacks HF Linear weights [out_i, in] into one [Σ out_i, in] matrix. */
 function stackedRows(weights: WeightSource, names: readonly string[]): Float32Array {

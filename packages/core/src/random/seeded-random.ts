@@ -34,6 +34,21 @@ export class SeededRandom {
     return Math.floor(this.next() * n);
   }
 
+  /** One element of a non-empty list. */
+  pick<T>(items: readonly T[]): T {
+    return items[this.nextInt(items.length)] as T;
+  }
+
+  /** A shuffled copy (Fisher–Yates). */
+  shuffled<T>(items: readonly T[]): T[] {
+    const out = items.slice();
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.nextInt(i + 1);
+      [out[i], out[j]] = [out[j] as T, out[i] as T];
+    }
+    return out;
+  }
+
   /** One standard normal sample. */
   normal(): number {
     const u = 1 - this.next(); // in (0, 1], so the log is finite

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { LabeledText, Route } from '../../routing/route.ts';
+import { SeededRandom } from '@plugboard/core';
+import { drawTexts } from '../template-filler.ts';
+import { IN_SCOPE_FAMILIES } from './in-scope-families.ts';
+import { OUT_OF_SCOPE_FAMILIES, TEST_ONLY_OUT_OF_SCOPE } from './out-of-scope-families.ts';
+import { SHARED_SLOTS } from './shared-slots.ts';
+
+export const MultiDomainOptionsSchema = z.object({
+  seed: z.number().int().default(1),
+  trainPerRoute: z.number().int().positive().default(60),
+  testPerRoute: z.number().int().positive().default(40),
+  /** Out-of-scope texts for calibration (from the domains not reserved for testing). */
+  outOfScopeForCalibration: z.number().int().min(0).default(120),
+  outOfScopeForTest: z.number().int().min(0).default(200),
+});
+export type MultiDomainOptions = z.infer<typeof MultiDomainOptionsSchema>;
+
+export interface MultiDomainDataset {
+  /** Training routes (their examples are what a router fits and calibrates on). */
+  routes: Route[];
+  /** Out-of-scope texts for fitting the threshold; never in the test split. */
+  outOfScope: string[];
+  /** Held-out labeled texts: in-scope (distinct from training texts) and out-of-scope (label null). */
+  test: LabeledText[];
+}
+
+/**
+ * A labeled multi-domain routing set (10 routes), composed from templates × slot fillers
+ * with greetings, sign-offs and typos. Test out-of-scope texts include three domains that
+ * calibration never sees. Same seed, same dataset.
+ */
+export function generateMultiDomainDataset(input: Partial<MultiDomainOptions> = {}): MultiDomainDataset {
+  const options = MultiDomainOptionsSchema.parse(input);
+  const random = new SeededRandom(options.seed);
+  const routes: Route[] = [];
+  const test: LabeledText[] = [];
+  for (const family of IN_SCOPE_FAMILIES) {
+    const texts = drawTexts(family, options.trainPerRoute + options.testPerRoute, random, SHARED_SLOTS);
+    const cut = Math.min(options.trainPerRoute, texts.length - 1);
+    routes.push({ name: family.name, examples: texts.slice(0, cut) });
+    for (const text of texts.slice(cut)) test.push({ text, label: family.name });
+  }
+
+  const testOnly = new Set<string>(TEST_ONLY_OUT_OF_SCOPE);
+  const calibrationFamilies = OUT_OF_SCOPE_FAMILIES.filter((f) => !testOnly.has(f.name));
+  const perCalibrationFamily = Math.ceil(options.outOfScopeForCalibration / calibrationFamilies.length);
+  const perTestFamily = Math.ceil(options.outOfScopeForTest / OUT_OF_SCOPE_FAMILIES.length);
+  const outOfScope: string[] = [];
+  const oosTest: string[] = [];
+  for (const family of OUT_OF_SCOPE_FAMILIES) {
+    const forCalibration = testOnly.has(family.name) ? 0 : perCalibrationFamily;
+    const texts = drawTexts(family, forCalibration + perTestFamily, random, SHARED_SLOTS);
+    const cut = Math.min(forCalibration, texts.length);
+    outOfScope.push(...texts.slice(0, cut));
+    oosTest.push(...texts.slice(cut));
+  }
+  const shuffledOos = random.shuffled(outOfScope).slice(0, options.outOfScopeForCalibration);
+  for (const text of random.shuffled(oosTest).slice(0, options.outOfScopeForTest)) test.push({ text, label: null });
+  return { routes, outOfScope: shuffledOos, test };
+}

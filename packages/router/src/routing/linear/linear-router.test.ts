@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { isPlugboardError } from '@plugboard/core';
+import { generateMultiDomainDataset } from '../../datasets/multi-domain/generate-multi-domain.ts';
+import { fitCalibrated } from '../calibration/fit-calibrated.ts';
+import { LinearRouter } from './linear-router.ts';
+
+describe('LinearRouter on the generated multi-domain set', () => {
+  it('meets the acceptance numbers on the held-out test split at the fitted threshold', async () => {
+    const dataset = generateMultiDomainDataset({ seed: 1 });
+    const { router, report } = await fitCalibrated(() => new LinearRouter(), dataset.routes, { outOfScope: dataset.outOfScope });
+    let inScope = 0;
+    let correct = 0;
+    let oos = 0;
+    let rejected = 0;
+    for (const example of dataset.test) {
+      const decision = router.route(example.text);
+      if (example.label === null) {
+        oos++;
+        if (decision.route === null) rejected++;
+      } else {
+        inScope++;
+        if (decision.route === example.label) correct++;
+      }
+    }
+    expect(inScope).toBeGreaterThanOrEqual(300);
+    expect(oos).toBeGreaterThanOrEqual(150);
+    expect(correct / inScope).toBeGreaterThanOrEqual(0.95);
+    expect(rejected / oos).toBeGreaterThanOrEqual(0.8);
+    expect(report.calibration.threshold).toBeGreaterThan(0);
+    expect(report.calibration.threshold).toBeLessThan(1);
+  });
+});
+
+const tiny = [
+  { name: 'weather', examples: ['will it rain tomorrow', 'weather forecast for paris', 'is it sunny today', 'how cold is it outside'] },
+  { name: 'billing', examples: ['refund my last payment', 'why was my card charged', 'update my billing address', 'cancel my subscription'] },
+];
+
+describe('LinearRouter', () => {
+  it('routes, scores every route with probabilities that sum to 1, and is deterministic', async () => {
+    const a = new LinearRouter();
+    const b = new LinearRouter();
+    await a.fit(tiny);
+    await b.fit(tiny);
+    const decision = a.route('is it going to rain in paris');
+    expect(decision.route).toBe('weather');
+    expect(decision.strategy).toBe('linear');
+    expect(decision.scores.weather + decision.scores.billing).toBeCloseTo(1, 10);
+    expect(decision.confidence).toBe(decision.scores.weather);
+    expect(b.route('is it going to rain in paris')).toEqual(decision);
+    expect(a.route('my card was charged twice').route).toBe('billing');
+  });
+
+  it('returns a null route below the threshold', async () => {
+    const router = new LinearRouter({ calibration: { temperature: 1, threshold: 0.99 } });
+    await router.fit(tiny);
+    const decision = router.route('tell me about medieval castles');
+    expect(decision.route).toBeNull();
+    expect(decision.confidence).toBeLessThan(0.99);
+  });
+
+  it('uses dense extra features when given, and checks their length', async () => {
+    // A dense feature that alone separates the routes: [1, 0] for texts mentioning money.
+    const dense = { dimension: 2, embed: (text: string) => (/\$|€/.test(text) ? [1, 0] : [0, 1]), weight: 2 };
+    const router = new LinearRouter({ dense });
+    await router.fit([
+      { name: 'money', examples: ['pay $5', 'costs €3', 'send $20 now'] },
+      { name: 'other', examples: ['hello there', 'nice day', 'see you soon'] },
+    ]);
+    expect(router.route('€9').route).toBe('money');
+    const broken = new LinearRouter({ dense: { dimension: 3, embed: () => [1, 0] } });
+    await expect(broken.fit(tiny)).rejects.toSatisfy((e: unknown) => isPlugboardError(e, 'INVALID_ARGUMENT'));
+  });
+
+  it('fails clearly before fit and on routes without examples', async () => {
+    expect(() => new LinearRouter().route('x')).toThrow(expect.objectContaining({ code: 'ROUTER_NOT_FITTED' }));
+    await expect(new LinearRouter().fit([{ name: 'empty', examples: [] }])).rejects.toSatisfy((e: unknown) => isPlugboardError(e, 'INVALID_ARGUMENT'));
+  });
+});
