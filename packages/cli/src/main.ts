@@ -3,11 +3,15 @@ import { isPlugboardError } from '@plugboard/core';
 import { registerFixture } from './commands/fixture.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerInspect } from './commands/inspect.ts';
+import { registerRouter } from './commands/router.ts';
+import { registerTokenizer } from './commands/tokenizer.ts';
 
 const program = new Command('plugboard').description('one shared local model, many adapter skills').showHelpAfterError();
 registerInspect(program);
 registerGenerate(program);
 registerFixture(program);
+registerRouter(program);
+registerTokenizer(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (isPlugboardError(error)) {

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { runTokenizerTrain } from '@plugboard/train';
+import { ProgressBar } from '../progress-bar.ts';
+
+export function registerTokenizer(program: Command): void {
+  const tokenizer = program.command('tokenizer').description('tokenizers');
+  tokenizer
+    .command('train')
+    .description('train a byte-level BPE tokenizer (tokenizer.json + tokenizer_config.json with a ChatML template)')
+    .requiredOption('--input <files...>', 'text files')
+    .requiredOption('--vocab <n>', 'vocabulary size', (v) => Number.parseInt(v, 10))
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--min-frequency <n>', 'smallest pair count to merge', (v) => Number.parseInt(v, 10))
+    .action((flags: { input: string[]; vocab: number; out: string; minFrequency?: number }) => {
+      let bar: ProgressBar | undefined;
+      const report = runTokenizerTrain({
+        input: flags.input,
+        vocab: flags.vocab,
+        out: flags.out,
+        minFrequency: flags.minFrequency,
+        onProgress: ({ merges, total }) => {
+          bar ??= new ProgressBar('merges', total);
+          bar.update(merges);
+        },
+      });
+      bar?.done();
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    });
+}
