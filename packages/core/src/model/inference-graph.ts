@@ -119,7 +119,9 @@ class InferenceGraphWriter {
     const { b, config } = this;
     const names = layerWeightNames(layer);
     const biases = config.attentionBias ? [names.qBias, names.kBias, names.vBias] : [null, null, null];
-    let [q, k, v] = this.linears(x, layer, ['q', 'k', 'v'], [names.q, names.k, names.v], biases) as [string, string, string];
+    const [projectedQ, projectedK, v] = this.linears(x, layer, ['q', 'k', 'v'], [names.q, names.k, names.v], biases) as [string, string, string];
+    let q = projectedQ;
+    let k = projectedK;
     if (config.qkNorm) {
       q = this.headNorm(q, config.numHeads, names.qNorm);
       k = this.headNorm(k, config.numKvHeads, names.kNorm);
