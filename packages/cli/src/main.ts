@@ -4,6 +4,7 @@ import { registerFixture } from './commands/fixture.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerRouter } from './commands/router.ts';
+import { registerSkill } from './commands/skill.ts';
 import { registerTokenizer } from './commands/tokenizer.ts';
 
 const program = new Command('plugboard').description('one shared local model, many adapter skills').showHelpAfterError();
@@ -11,6 +12,7 @@ registerInspect(program);
 registerGenerate(program);
 registerFixture(program);
 registerRouter(program);
+registerSkill(program);
 registerTokenizer(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

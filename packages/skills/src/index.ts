@@ -7,3 +7,26 @@ export * from './rag/bm25-index.ts';
 export * from './rag/reciprocal-rank-fusion.ts';
 export type { ChunkPosition, DocumentChunk } from './rag/chunk-document.ts';
 export type { TextEmbedder } from './rag/embed-texts.ts';
+
+// skill packages
+export * from './manifest/skill-manifest.ts';
+export * from './manifest/generation-defaults.ts';
+export * from './manifest/parse-manifest.ts';
+export * from './manifest/read-manifest.ts';
+export * from './manifest/locate-skill.ts';
+export * from './manifest/load-skill.ts';
+export * from './manifest/skill.ts';
+export * from './manifest/adapter-summary.ts';
+export * from './manifest/adapter-capacity.ts';
+export * from './manifest/base-model-ref.ts';
+export * from './manifest/skill-problems.ts';
+export * from './manifest/base-compatibility.ts';
+export * from './manifest/package-consistency.ts';
+export * from './manifest/read-skill-adapter.ts';
+export * from './manifest/write-fixture-skill.ts';
+export * from './registry/skill-registry.ts';
+export * from './registry/skill-route.ts';
+export * from './commands/validate-skill.ts';
+export * from './commands/inspect-skill.ts';
+export * from './commands/command-base.ts';
+export type { SkillProblem } from './manifest/skill-problem.ts';
