@@ -6,6 +6,7 @@ import { registerInspect } from './commands/inspect.ts';
 import { registerRouter } from './commands/router.ts';
 import { registerSkill } from './commands/skill.ts';
 import { registerTokenizer } from './commands/tokenizer.ts';
+import { registerTrain } from './commands/train.ts';
 
 const program = new Command('plugboard').description('one shared local model, many adapter skills').showHelpAfterError();
 registerInspect(program);
@@ -14,6 +15,7 @@ registerFixture(program);
 registerRouter(program);
 registerSkill(program);
 registerTokenizer(program);
+registerTrain(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (isPlugboardError(error)) {

@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPlugboardError, loadChatTemplate, loadTokenizer, writeFixtureModel } from '@plugboard/core';
+import type { ChatTemplate, Tokenizer } from '@plugboard/core';
+import { BatchOrder } from './batch-order.ts';
+import { packExamples } from './pack-rows.ts';
+import { parseJsonlExamples, readJsonlExamples } from './read-examples.ts';
+import { prepareTrainingData } from './training-data.ts';
+import { tokenizeExample } from './tokenize-example.ts';
+
+let dir: string;
+let tokenizer: Tokenizer;
+let chatTemplate: ChatTemplate;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'train-data-'));
+  writeFixtureModel(join(dir, 'model'), { vocabSize: 300 });
+  tokenizer = loadTokenizer(join(dir, 'model'));
+  chatTemplate = loadChatTemplate(join(dir, 'model'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function dataError(fn: () => unknown): { code: string; message: string } {
+  try {
+    fn();
+  } catch (error) {
+    if (isPlugboardError(error)) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a PlugboardError');
+}
+
+describe('parseJsonlExamples', () => {
+  it('reads both shapes and skips blank lines', () => {
+    const text = '{"prompt":"a","completion":"b"}\n\n{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"}]}\n';
+    expect(parseJsonlExamples(text)).toHaveLength(2);
+  });
+
+  it('reports every bad line with its number and problem, before anything runs', () => {
+    const text = ['{"prompt":"a","completion":"b"}', 'not json', '{"prompt":"a"}', '{"messages":[{"role":"user","content":"x"}]}', '[1]'].join('\n');
+    const { code, message } = dataError(() => parseJsonlExamples(text, 'data.jsonl'));
+    expect(code).toBe('DATA_INVALID');
+    expect(message).toContain('line 2: is not valid JSON');
+    expect(message).toMatch(/line 3: .*completion/);
+    expect(message).toMatch(/line 4: messages has no assistant turn/);
+    expect(message).toContain('line 5: is not a JSON object');
+  });
+
+  it('rejects an empty file and a missing file with their own codes', () => {
+    expect(dataError(() => parseJsonlExamples('\n\n')).code).toBe('DATA_INVALID');
+    expect(dataError(() => readJsonlExamples(join(dir, 'nope.jsonl'))).code).toBe('FILE_NOT_FOUND');
+  });
+
+  it('reads a file', () => {
+    const path = join(dir, 'ok.jsonl');
+    writeFileSync(path, '{"prompt":"q","completion":"a"}\n');
+    expect(readJsonlExamples(path)).toEqual([{ prompt: 'q', completion: 'a' }]);
+  });
+});
+
+describe('tokenizeExample', () => {
+  it('learns the completion and the eos, not the prompt', () => {
+    const { tokens, weights } = tokenizeExample({ prompt: 'code: ab ->', completion: ' xy' }, { tokenizer });
+    const promptLength = tokenizer.encode('code: ab ->', { addSpecialTokens: false }).length;
+    expect(weights.slice(0, promptLength).every((w) => w === 0)).toBe(true);
+    expect(weights.slice(promptLength).every((w) => w === 1)).toBe(true);
+    expect(tokens.at(-1)).toBe(tokenizer.eosTokenIds[0]);
+    expect(tokenizer.decode(tokens.filter((_, i) => weights[i] === 1), { skipSpecialTokens: true })).toBe(' xy');
+  });
+
+  it('learns exactly the assistant turns of a chat', () => {
+    const messages = [
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'hello' },
+      { role: 'user', content: 'bye' },
+      { role: 'assistant', content: 'ciao' },
+    ];
+    const { tokens, weights } = tokenizeExample({ messages }, { tokenizer, chatTemplate });
+    expect(tokenizer.decode(tokens)).toBe(chatTemplate.render({ messages }));
+    const learned = tokenizer.decode(tokens.filter((_, i) => weights[i] === 1));
+    expect(learned).toBe('hello<|im_end|>\nciao<|im_end|>\n');
+  });
+
+  it('needs a chat template for chats', () => {
+    const chat = { messages: [{ role: 'assistant', content: 'x' }] };
+    expect(dataError(() => tokenizeExample(chat, { tokenizer })).code).toBe('DATA_INVALID');
+  });
+});
+
+describe('packing, split and batch order', () => {
+  it('packs examples into fixed rows of S + 1 tokens with zero-weight padding', () => {
+    const rows = packExamples(
+      [
+        { tokens: [1, 2, 3], weights: [0, 1, 1] },
+        { tokens: [4, 5], weights: [0, 1] },
+        { tokens: [6, 7, 8, 9, 10, 11, 12], weights: [0, 0, 1, 1, 1, 1, 1] },
+      ],
+      5,
+    );
+    expect(rows.map((r) => r.tokens)).toEqual([
+      [1, 2, 3, 4, 5, 0],
+      [6, 7, 8, 9, 10, 11],
+    ]);
+    expect(rows[0]?.weights).toEqual([0, 1, 1, 0, 1, 0]);
+  });
+
+  it('splits off a deterministic held-out set and refuses examples with nothing to learn', () => {
+    const examples = Array.from({ length: 20 }, (_, i) => ({ prompt: `p${i}`, completion: ` c${i}` }));
+    const a = prepareTrainingData(examples, { tokenizer }, { sequence: 16, heldOutFraction: 0.2, seed: 3 });
+    const b = prepareTrainingData(examples, { tokenizer }, { sequence: 16, heldOutFraction: 0.2, seed: 3 });
+    expect(a.heldOutExamples).toHaveLength(4);
+    expect(a.trainExamples).toHaveLength(16);
+    expect(a.heldOutExamples).toEqual(b.heldOutExamples);
+    const long = [{ prompt: 'x'.repeat(200), completion: 'y' }];
+    expect(dataError(() => prepareTrainingData(long, { tokenizer }, { sequence: 8 })).code).toBe('DATA_INVALID');
+  });
+
+  it('yields the same batches for the same seed and epoch, and a new order next epoch', () => {
+    const rows = Array.from({ length: 6 }, (_, i) => ({ tokens: [i, i, i], weights: [0, 1, 1] }));
+    const order = new BatchOrder(rows, 2, 2, 9);
+    const first = order.take({ epoch: 0, batchIndex: 1 });
+    expect(order.take({ epoch: 0, batchIndex: 1 }).batch).toEqual(first.batch);
+    expect(first.next).toEqual({ epoch: 0, batchIndex: 2 });
+    expect(order.take({ epoch: 0, batchIndex: 2 }).next).toEqual({ epoch: 1, batchIndex: 0 });
+    const epochs = [0, 1, 2, 3].map((epoch) => [0, 1, 2].map((i) => order.take({ epoch, batchIndex: i }).batch.inputIds[0]));
+    expect(new Set(epochs.map((e) => e.join(','))).size).toBeGreaterThan(1);
+  });
+});

@@ -1,0 +1,38 @@
+import type { PackedRow } from './token-batch.ts';
+import type { TokenizedExample } from './tokenize-example.ts';
+
+/**
+ * Packs examples, in order, into rows of exactly `sequence + 1` tokens (the
+ * extra token is the last position's target): an example goes into the
+ * current row when it fits, else starts a new one; examples longer than a
+ * row are truncated. Rows end with padding (id `padId`, weight 0).
+ * Packed examples attend to earlier ones in the same row, as in standard
+ * pretraining packing; the loss still counts only their own learned tokens.
+ */
+export function packExamples(examples: readonly TokenizedExample[], sequence: number, padId = 0): PackedRow[] {
+  const width = sequence + 1;
+  const rows: PackedRow[] = [];
+  let current: PackedRow = { tokens: [], weights: [] };
+  const flush = () => {
+    if (current.tokens.length === 0) return;
+    const missing = width - current.tokens.length;
+    current.tokens.push(...Array.from({ length: missing }, () => padId));
+    current.weights.push(...Array.from({ length: missing }, () => 0));
+    rows.push(current);
+    current = { tokens: [], weights: [] };
+  };
+  for (const example of examples) {
+    const tokens = example.tokens.slice(0, width);
+    const weights = example.weights.slice(0, width);
+    if (current.tokens.length + tokens.length > width) flush();
+    current.tokens.push(...tokens);
+    current.weights.push(...weights);
+  }
+  flush();
+  return rows;
+}
+
+/** Learned tokens of a row that the loss can see: position 0 is never a target. */
+export function learnedTokens(row: PackedRow): number {
+  return row.weights.slice(1).reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,160 @@
+import { GLOBAL_WEIGHT_NAMES, GraphBuilder, PlugboardError, layerWeightNames } from '@plugboard/core';
+import type { Graph, LoraModule, ModelConfig } from '@plugboard/core';
+import { causalAttentionOps } from './attention-ops.ts';
+import type { AttentionConstants, AttentionShape } from './attention-ops.ts';
+import { siluOps } from './activation-ops.ts';
+import { addBottleneckOps } from './bottleneck-ops.ts';
+import { causalMaskConstant } from './causal-mask.ts';
+import { maskedCrossEntropyOps } from './cross-entropy-ops.ts';
+import { TrainingGraphOptionsSchema, loraScaling } from './graph-method.ts';
+import type { TrainingGraphOptions, TrainingGraphOptionsInput } from './graph-method.ts';
+import { addLoraOps, linearOps } from './linear-ops.ts';
+import {
+  bottleneckGraphLayers,
+  bottleneckParameterName,
+  loraGraphLayers,
+  loraParameterName,
+  trainingParameterShapes,
+} from './parameter-names.ts';
+import { rmsNormOps } from './rms-norm-ops.ts';
+import { rotaryConstants } from './rotary-ops.ts';
+
+export const TRAINING_INPUTS = { inputIds: 'input_ids', targets: 'targets', lossMask: 'loss_mask' } as const;
+export const TRAINING_OUTPUTS = { loss: 'loss', logits: 'logits' } as const;
+
+export interface TrainingGraph {
+  graph: Graph;
+  /** every parameter input (base weights by HF name, then adapter tensors) with its shape */
+  parameters: Map<string, number[]>;
+  options: TrainingGraphOptions;
+}
+
+/**
+ * A Llama-family (llama / qwen2 / qwen3 / mistral) forward with a masked
+ * cross-entropy loss, built only from ops the autodiff differentiates, with
+ * static [batch, sequence] shapes. Every parameter is a graph input, so one
+ * graph (and one ORT session) serves every step: the trainer feeds the
+ * current values, and what is trainable is just the autodiff's `wrt` list.
+ */
+export function buildTrainingGraph(config: ModelConfig, input: TrainingGraphOptionsInput): TrainingGraph {
+  const options = TrainingGraphOptionsSchema.parse(input);
+  const parameters = trainingParameterShapes(config, options.method);
+  checkLayers(config, options);
+  const graph = new TrainingGraphWriter(config, options, parameters).write();
+  return { graph, parameters, options };
+}
+
+function checkLayers(config: ModelConfig, options: TrainingGraphOptions): void {
+  const { lora, bottleneck } = options.method;
+  const layers = [...(lora ? loraGraphLayers(config, lora) : []), ...(bottleneck ? bottleneckGraphLayers(config, bottleneck) : [])];
+  const bad = layers.find((layer) => layer >= config.numLayers);
+  if (bad !== undefined) {
+    throw new PlugboardError('INVALID_ARGUMENT', `adapter layer ${bad} does not exist: the model has ${config.numLayers} layers (0…${config.numLayers - 1})`);
+  }
+}
+
+class TrainingGraphWriter {
+  private readonly b = new GraphBuilder('plugboard-training');
+  private readonly loraAt = new Set<string>();
+  private readonly bottleneckAt = new Set<number>();
+  private readonly rows: number;
+
+  constructor(
+    private readonly config: ModelConfig,
+    private readonly options: TrainingGraphOptions,
+    private readonly parameters: Map<string, number[]>,
+  ) {
+    this.rows = options.batch * options.sequence;
+    const { lora, bottleneck } = options.method;
+    if (lora) for (const layer of loraGraphLayers(config, lora)) for (const m of lora.modules) this.loraAt.add(`${layer}.${m}`);
+    if (bottleneck) for (const layer of bottleneckGraphLayers(config, bottleneck)) this.bottleneckAt.add(layer);
+  }
+
+  write(): Graph {
+    const { b, config, options } = this;
+    const { batch, sequence } = options;
+    const inputIds = b.input(TRAINING_INPUTS.inputIds, 'int64', [batch, sequence]);
+    const targets = b.input(TRAINING_INPUTS.targets, 'int64', [batch, sequence]);
+    const lossMask = b.input(TRAINING_INPUTS.lossMask, 'float32', [batch, sequence]);
+    for (const [name, shape] of this.parameters) b.input(name, 'float32', shape);
+
+    const constants: AttentionConstants = {
+      rotary: rotaryConstants(b, sequence, config.headDim, config.ropeTheta),
+      mask: causalMaskConstant(b, sequence, config.slidingWindow),
+      eps: config.rmsNormEps,
+    };
+    const flatIds = b.op1('Reshape', [inputIds, b.constant('int64', [this.rows])]);
+    let hidden = b.op1('Gather', [GLOBAL_WEIGHT_NAMES.embedTokens, flatIds], {});
+    for (let layer = 0; layer < config.numLayers; layer++) {
+      const names = layerWeightNames(layer);
+      const attention = b.scope(`layers.${layer}/attn`, () =>
+        this.attention(layer, rmsNormOps(b, hidden, names.inputNorm, config.rmsNormEps), constants),
+      );
+      hidden = b.op1('Add', [hidden, attention]);
+      const mlp = b.scope(`layers.${layer}/mlp`, () => this.mlp(layer, rmsNormOps(b, hidden, names.postAttentionNorm, config.rmsNormEps)));
+      hidden = b.op1('Add', [hidden, mlp]);
+    }
+    const normed = rmsNormOps(b, hidden, GLOBAL_WEIGHT_NAMES.finalNorm, config.rmsNormEps);
+    const head = config.tieWordEmbeddings ? GLOBAL_WEIGHT_NAMES.embedTokens : GLOBAL_WEIGHT_NAMES.lmHead;
+    const logits = linearOps(b, normed, head, null);
+
+    const column = b.constant('int64', [this.rows, 1]);
+    const loss = maskedCrossEntropyOps(b, logits, b.op1('Reshape', [targets, column]), b.op1('Reshape', [lossMask, column]));
+    b.op1('Identity', [loss], {}, { output: TRAINING_OUTPUTS.loss });
+    b.output(TRAINING_OUTPUTS.loss, 'float32', []);
+    if (options.logits) {
+      b.op1('Reshape', [logits, b.constant('int64', [batch, sequence, config.vocabSize])], {}, { output: TRAINING_OUTPUTS.logits });
+      b.output(TRAINING_OUTPUTS.logits, 'float32', [batch, sequence, config.vocabSize]);
+    }
+    return b.build();
+  }
+
+  private attention(layer: number, x: string, constants: AttentionConstants): string {
+    const { b, config } = this;
+    const names = layerWeightNames(layer);
+    const bias = (name: string) => (config.attentionBias ? name : null);
+    const shape: AttentionShape = {
+      batch: this.options.batch,
+      sequence: this.options.sequence,
+      numHeads: config.numHeads,
+      numKvHeads: config.numKvHeads,
+      headDim: config.headDim,
+    };
+    const projections = {
+      q: this.linear(x, layer, 'q', names.q, bias(names.qBias)),
+      k: this.linear(x, layer, 'k', names.k, bias(names.kBias)),
+      v: this.linear(x, layer, 'v', names.v, bias(names.vBias)),
+      qNorm: config.qkNorm ? names.qNorm : null,
+      kNorm: config.qkNorm ? names.kNorm : null,
+    };
+    const context = causalAttentionOps(b, projections, shape, constants);
+    return this.linear(context, layer, 'o', names.o, null);
+  }
+
+  private mlp(layer: number, x: string): string {
+    const { b } = this;
+    const names = layerWeightNames(layer);
+    const gated = b.op1('Mul', [siluOps(b, this.linear(x, layer, 'gate', names.gate, null)), this.linear(x, layer, 'up', names.up, null)]);
+    const down = this.linear(gated, layer, 'down', names.down, null);
+    const bottleneck = this.options.method.bottleneck;
+    if (!bottleneck || !this.bottleneckAt.has(layer)) return down;
+    const inputs = {
+      down: bottleneckParameterName(layer, 'down'),
+      downBias: bottleneckParameterName(layer, 'down_bias'),
+      up: bottleneckParameterName(layer, 'up'),
+      upBias: bottleneckParameterName(layer, 'up_bias'),
+    };
+    return addBottleneckOps(b, down, inputs, bottleneck.activation);
+  }
+
+  private linear(x: string, layer: number, module: LoraModule, weight: string, bias: string | null): string {
+    const y = linearOps(this.b, x, weight, bias);
+    const lora = this.options.method.lora;
+    if (!lora || !this.loraAt.has(`${layer}.${module}`)) return y;
+    return addLoraOps(this.b, x, y, {
+      a: loraParameterName(layer, module, 'A'),
+      b: loraParameterName(layer, module, 'B'),
+      scaling: loraScaling(lora),
+    });
+  }
+}

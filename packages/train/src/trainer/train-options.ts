@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { AdamWOptionsSchema } from './adamw.ts';
+import { LrScheduleSchema } from './lr-schedule.ts';
+
+export const TrainOptionsSchema = z.object({
+  batch: z.number().int().positive().default(8),
+  sequence: z.number().int().positive().default(128),
+  /** optimizer steps; each takes `accumulation` batches */
+  steps: z.number().int().positive(),
+  accumulation: z.number().int().positive().default(1),
+  schedule: LrScheduleSchema,
+  adamw: AdamWOptionsSchema.default(AdamWOptionsSchema.parse({})),
+  /** clip the global gradient norm to this (null: no clipping) */
+  maxGradNorm: z.number().positive().nullable().default(1),
+  seed: z.number().int().nonnegative().default(0),
+  /** evaluate the held-out loss every this many steps (0: only at the end) */
+  evalEvery: z.number().int().nonnegative().default(0),
+  /** stop after this many evaluations without improvement (null: never) */
+  patience: z.number().int().positive().nullable().default(null),
+  /** an improvement smaller than this does not count */
+  minDelta: z.number().min(0).default(0),
+  /** write a checkpoint here every checkpointEvery steps, at the end, and when aborted */
+  checkpointDir: z.string().min(1).optional(),
+  checkpointEvery: z.number().int().nonnegative().default(0),
+});
+export type TrainOptions = z.infer<typeof TrainOptionsSchema>;
+export type TrainOptionsInput = z.input<typeof TrainOptionsSchema>;
+
+/** Reported after every optimizer step. */
+export interface TrainProgress {
+  step: number;
+  totalSteps: number;
+  loss: number;
+  learningRate: number;
+  gradNorm: number;
+  tokensPerSecond: number;
+  etaSeconds: number;
+  evalLoss?: number;
+}

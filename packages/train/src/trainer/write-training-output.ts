@@ -1,0 +1,101 @@
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeSafetensors } from '@plugboard/core';
+import type { ModelConfig } from '@plugboard/core';
+import { bottleneckGraphLayers, bottleneckParameterName } from '../model/parameter-names.ts';
+import { lossCurveSvg } from './loss-curve-svg.ts';
+import type { TrainResult } from './trainer.ts';
+import { writePeftAdapter } from './write-peft-adapter.ts';
+
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'special_tokens_map.json'];
+
+export interface OutputOptions {
+  /** the base model folder: its config.json and tokenizer files are copied for `full` */
+  baseModelDir?: string;
+  baseModelName?: string | null;
+  /** extra numbers to store in metrics.json (e.g. exact-match accuracy) */
+  metrics?: Record<string, number | string | null>;
+}
+
+/** config.json for a model trained from scratch (no base folder to copy it from). */
+function hfConfigOf(config: ModelConfig): Record<string, unknown> {
+  return {
+    model_type: config.architecture,
+    hidden_size: config.hiddenSize,
+    num_hidden_layers: config.numLayers,
+    num_attention_heads: config.numHeads,
+    num_key_value_heads: config.numKvHeads,
+    head_dim: config.headDim,
+    intermediate_size: config.intermediateSize,
+    vocab_size: config.vocabSize,
+    max_position_embeddings: config.maxPositionEmbeddings,
+    rms_norm_eps: config.rmsNormEps,
+    rope_theta: config.ropeTheta,
+    tie_word_embeddings: config.tieWordEmbeddings,
+    attention_bias: config.attentionBias,
+    hidden_act: 'silu',
+    sliding_window: config.slidingWindow,
+    bos_token_id: config.bosTokenId,
+    eos_token_id: config.eosTokenIds,
+    torch_dtype: 'float32',
+  };
+}
+
+function writeDenseModel(dir: string, config: ModelConfig, result: TrainResult, options: OutputOptions): void {
+  const names = result.plan.trainable;
+  writeSafetensors(
+    join(dir, 'model.safetensors'),
+    names.map((name) => ({ name, dtype: 'F32', shape: [...result.store.shapeOf(name)], values: result.store.get(name) })),
+    { metadata: { format: 'pt' } },
+  );
+  const base = options.baseModelDir;
+  if (base !== undefined && existsSync(join(base, 'config.json'))) copyFileSync(join(base, 'config.json'), join(dir, 'config.json'));
+  else writeFileSync(join(dir, 'config.json'), `${JSON.stringify(hfConfigOf(config), null, 2)}\n`);
+  for (const file of TOKENIZER_FILES) {
+    if (base !== undefined && existsSync(join(base, file))) copyFileSync(join(base, file), join(dir, file));
+  }
+}
+
+/** Bottleneck adapters in our own layout: adapter.{i}.down [d,m] / down_bias / up [m,d] / up_bias, described by adapter_config.json. */
+function writeBottleneck(dir: string, config: ModelConfig, result: TrainResult): void {
+  const spec = result.plan.graphMethod.bottleneck;
+  if (!spec) return;
+  const layers = bottleneckGraphLayers(config, spec);
+  const tensors = layers.flatMap((layer) =>
+    (['down', 'down_bias', 'up', 'up_bias'] as const).map((part) => {
+      const name = bottleneckParameterName(layer, part);
+      return { name, dtype: 'F32' as const, shape: [...result.store.shapeOf(name)], values: result.store.get(name) };
+    }),
+  );
+  writeSafetensors(join(dir, 'adapter_model.safetensors'), tensors, { metadata: { format: 'pt' } });
+  const adapterConfig = { adapter_type: 'bottleneck', width: spec.width, activation: spec.activation, layers, position: 'after_mlp' };
+  writeFileSync(join(dir, 'adapter_config.json'), `${JSON.stringify(adapterConfig, null, 2)}\n`);
+}
+
+/**
+ * The training's deliverables in `dir`: a PEFT adapter folder (lora, lisa),
+ * a bottleneck adapter (adapter) or a dense HF model folder (full,
+ * lisa-sampling); plus metrics.json, loss-curve.json and loss-curve.svg, and
+ * for lisa the probe's layer ranking (layer-importance.json).
+ */
+export function writeTrainingOutput(dir: string, config: ModelConfig, result: TrainResult, options: OutputOptions = {}): void {
+  mkdirSync(dir, { recursive: true });
+  const { plan, state } = result;
+  if (plan.graphMethod.lora) writePeftAdapter(dir, config, plan.graphMethod.lora, result.store, options.baseModelName ?? null);
+  else if (plan.graphMethod.bottleneck) writeBottleneck(dir, config, result);
+  else writeDenseModel(dir, config, result, options);
+  if (plan.importance) writeFileSync(join(dir, 'layer-importance.json'), `${JSON.stringify(plan.importance, null, 2)}\n`);
+  const metrics = {
+    method: plan.kind,
+    steps: state.step,
+    stopReason: result.stopReason,
+    trainableParameters: result.trainableParameters,
+    finalTrainLoss: state.curve.at(-1)?.loss ?? null,
+    finalEvalLoss: state.evals.at(-1)?.loss ?? null,
+    bestEvalLoss: state.bestEval,
+    ...options.metrics,
+  };
+  writeFileSync(join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  writeFileSync(join(dir, 'loss-curve.json'), `${JSON.stringify({ train: state.curve, eval: state.evals }, null, 2)}\n`);
+  writeFileSync(join(dir, 'loss-curve.svg'), lossCurveSvg(state.curve, state.evals));
+}
