@@ -83,12 +83,17 @@ export class SeededRandom {
   }
 }
 
-/** A 32-bit seed derived from a base seed and a label (FNV-1a), so each tensor's values do not depend on generation order. */
-export function deriveSeed(seed: number, label: string): number {
+/** 32-bit FNV-1a of a string's UTF-16 code units, its offset basis mixed with `seed`. */
+export function fnv1a(text: string, seed = 0): number {
   let hash = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < label.length; i++) {
-    hash ^= label.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash;
+}
+
+/** A 32-bit seed derived from a base seed and a label, so each tensor's values do not depend on generation order. */
+export function deriveSeed(seed: number, label: string): number {
+  return fnv1a(label, seed);
 }

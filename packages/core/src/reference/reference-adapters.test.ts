@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { isPlugboardError } from '../errors/plugboard-error.ts';
 import { layerWeightNames } from '../hf/config.ts';
 import type { ModelConfig } from '../hf/config.ts';
 import { AdapterSlotLayoutSchema, LORA_MODULES, loraInputName, moduleFeatures, zeroSlotTensors } from '../model/adapter-slots.ts';
@@ -10,6 +9,7 @@ import { maxAbsDiff } from './max-abs-diff.ts';
 import { randomModelWeights, randomSlotTensors, tinyModelConfig } from './random-model.ts';
 import type { ReferenceAdapters } from './reference-adapters.ts';
 import { ReferenceModel } from './reference-model.ts';
+import { expectPlugboardError } from '../fixtures/test-helpers.ts';
 
 const TOKENS = [3, 17, 5, 29, 0, 11];
 const config = tinyModelConfig({ architecture: 'qwen2', attentionBias: true });
@@ -31,15 +31,6 @@ function run(adapters: Omit<ReferenceAdapters, 'adapterIndex'> & { adapterIndex?
   return base.forward({ inputIds: [ids], adapters: { adapterIndex: [1], ...adapters } }).logits[0];
 }
 
-function expectCode(fn: () => unknown, code: Parameters<typeof isPlugboardError>[1]): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(isPlugboardError(error, code), String(error)).toBe(true);
-    return;
-  }
-  throw new Error(`expected a PlugboardError ${code}`);
-}
 
 /** Weights with W + (A[slot] B[slot])^T merged into one module of one layer. */
 function mergedWeights(
@@ -222,16 +213,16 @@ describe('reference adapters: bad input', () => {
   const tensors = zeroSlotTensors(config, fullLayout);
 
   it('rejects slots, masks and tensors that do not fit', () => {
-    expectCode(() => run({ layout: fullLayout, tensors, adapterIndex: [2] }), 'INVALID_ARGUMENT');
-    expectCode(() => run({ layout: fullLayout, tensors, adapterIndex: [0, 1] }), 'INVALID_ARGUMENT');
-    expectCode(() => run({ layout: fullLayout, tensors, adapterMask: [[1, 1]] }), 'INVALID_ARGUMENT');
-    expectCode(() => run({ layout: fullLayout, tensors, adapterMask: [TOKENS.map(() => Number.NaN)] }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => run({ layout: fullLayout, tensors, adapterIndex: [2] }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => run({ layout: fullLayout, tensors, adapterIndex: [0, 1] }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => run({ layout: fullLayout, tensors, adapterMask: [[1, 1]] }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => run({ layout: fullLayout, tensors, adapterMask: [TOKENS.map(() => Number.NaN)] }), 'INVALID_ARGUMENT');
     const missing = new Map(tensors);
     missing.delete('adapter.1.up_bias');
-    expectCode(() => run({ layout: fullLayout, tensors: missing }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => run({ layout: fullLayout, tensors: missing }), 'INVALID_ARGUMENT');
     const wrongDims = new Map(tensors).set('adapter.0.down', { dims: [2, 16, 4], data: new Float32Array(128) });
-    expectCode(() => run({ layout: fullLayout, tensors: wrongDims }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => run({ layout: fullLayout, tensors: wrongDims }), 'INVALID_ARGUMENT');
     const deepLayout = AdapterSlotLayoutSchema.parse({ slots: 2, bottleneck: { width: 2, layers: [5] } });
-    expectCode(() => run({ layout: deepLayout, tensors: new Map() }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => run({ layout: deepLayout, tensors: new Map() }), 'INVALID_ARGUMENT');
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { isPlugboardError } from '../errors/plugboard-error.ts';
 import { GLOBAL_WEIGHT_NAMES, layerWeightNames } from '../hf/config.ts';
 import type { ModelConfig } from '../hf/config.ts';
 import { InMemoryWeights } from './in-memory-weights.ts';
@@ -7,6 +6,7 @@ import { emptyReferenceCache } from './kv-cache.ts';
 import { maxAbsDiff } from './max-abs-diff.ts';
 import { randomModelWeights, tinyModelConfig } from './random-model.ts';
 import { ReferenceModel } from './reference-model.ts';
+import { expectPlugboardError } from '../fixtures/test-helpers.ts';
 
 const TOKENS = [3, 17, 5, 29, 0, 11, 8];
 
@@ -26,15 +26,6 @@ function row(values: Float32Array, index: number, width: number): Float32Array {
   return values.subarray(index * width, (index + 1) * width);
 }
 
-function expectCode(fn: () => unknown, code: Parameters<typeof isPlugboardError>[1]): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(isPlugboardError(error, code), String(error)).toBe(true);
-    return;
-  }
-  throw new Error(`expected a PlugboardError ${code}`);
-}
 
 describe('ReferenceModel: cache', () => {
   it.each(ARCHITECTURES)('%s: prefill equals token-by-token decode with the cache', (_, overrides) => {
@@ -309,21 +300,21 @@ describe('ReferenceModel: bad input', () => {
         .filter((n) => n !== layerWeightNames(1).up)
         .map((n) => [n, { shape: weights.info(n).shape, data: weights.float32(n) }]),
     );
-    expectCode(() => new ReferenceModel(config, missing), 'WEIGHT_MISSING');
+    expectPlugboardError(() => new ReferenceModel(config, missing), 'WEIGHT_MISSING');
     const misshapen = InMemoryWeights.copyOf(weights).set(GLOBAL_WEIGHT_NAMES.finalNorm, [8], new Float32Array(8));
-    expectCode(() => new ReferenceModel(config, misshapen), 'WEIGHT_SHAPE_MISMATCH');
+    expectPlugboardError(() => new ReferenceModel(config, misshapen), 'WEIGHT_SHAPE_MISMATCH');
   });
 
   it('rejects bad token ids, positions and caches', () => {
     const m = model();
-    expectCode(() => m.forward({ inputIds: [] }), 'INVALID_ARGUMENT');
-    expectCode(() => m.forward({ inputIds: [[1, 32]] }), 'INVALID_ARGUMENT');
-    expectCode(() => m.forward({ inputIds: [[1, -1]] }), 'INVALID_ARGUMENT');
-    expectCode(() => m.forward({ inputIds: [[1, 2]], positionIds: [[0]] }), 'INVALID_ARGUMENT');
-    expectCode(() => m.forward({ inputIds: [[1, 2]], positionIds: [[0, 0.5]] }), 'INVALID_ARGUMENT');
-    expectCode(() => m.forward({ inputIds: [[1], [2]], positionIds: [[0]] }), 'INVALID_ARGUMENT');
-    expectCode(() => m.forward({ inputIds: [[1], [2]], cache: emptyReferenceCache(m.config, 1) }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => m.forward({ inputIds: [] }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => m.forward({ inputIds: [[1, 32]] }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => m.forward({ inputIds: [[1, -1]] }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => m.forward({ inputIds: [[1, 2]], positionIds: [[0]] }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => m.forward({ inputIds: [[1, 2]], positionIds: [[0, 0.5]] }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => m.forward({ inputIds: [[1], [2]], positionIds: [[0]] }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => m.forward({ inputIds: [[1], [2]], cache: emptyReferenceCache(m.config, 1) }), 'INVALID_ARGUMENT');
     const otherDepth = emptyReferenceCache({ ...m.config, numLayers: 3 }, 1);
-    expectCode(() => m.forward({ inputIds: [[1]], cache: otherDepth }), 'INVALID_ARGUMENT');
+    expectPlugboardError(() => m.forward({ inputIds: [[1]], cache: otherDepth }), 'INVALID_ARGUMENT');
   });
 });

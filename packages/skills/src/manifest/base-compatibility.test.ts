@@ -1,8 +1,8 @@
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { isPlugboardError, writeFixtureModel } from '@plugboard/core';
+import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { writeFixtureModel } from '@plugboard/core';
 import type { FixtureModel } from '@plugboard/core';
 import { resolveBaseModel } from './base-model-ref.ts';
 import type { BaseModelRef } from './base-model-ref.ts';
@@ -10,6 +10,7 @@ import { loadSkill } from './load-skill.ts';
 import { readSkillAdapter } from './read-skill-adapter.ts';
 import { skillProblems } from './skill-problems.ts';
 import { writeFixtureSkill } from './write-fixture-skill.ts';
+import { codeOf, editJson, tempDir } from '../testing/test-helpers.ts';
 
 let root: string;
 let model: FixtureModel;
@@ -26,31 +27,12 @@ beforeAll(() => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(root, 'case-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isPlugboardError(error)) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
-function editJson(path: string, edit: (json: Record<string, unknown>) => void): void {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  edit(json);
-  writeFileSync(path, JSON.stringify(json));
-}
 
 describe('checking a skill against its base model', () => {
   it('passes a skill made for the base, and reads its adapter for the bank', () => {
-    const dir = join(tempDir(), 'ok');
+    const dir = join(tempDir(root, 'case-'), 'ok');
     const written = writeFixtureSkill(dir, { config: model.config, name: 'ok', rank: 4, modules: ['q', 'down'], baseFingerprint: base.fingerprint ?? undefined });
     const skill = loadSkill(dir, { base: model.dir });
     expect(skillProblems(skill, base)).toEqual([]);
@@ -66,7 +48,7 @@ describe('checking a skill against its base model', () => {
   });
 
   it('refuses an adapter shaped for another base (ADAPTER_INCOMPATIBLE)', () => {
-    const dir = join(tempDir(), 'foreign');
+    const dir = join(tempDir(root, 'case-'), 'foreign');
     writeFixtureSkill(dir, { config: otherModel.config, name: 'foreign' });
     expect(codeOf(() => loadSkill(dir))).toBe('no error');
     expect(codeOf(() => loadSkill(dir, { base: model.dir }))).toBe('ADAPTER_INCOMPATIBLE');
@@ -76,7 +58,7 @@ describe('checking a skill against its base model', () => {
   });
 
   it('refuses a skill trained on other base weights (fingerprint)', () => {
-    const dir = join(tempDir(), 'fp');
+    const dir = join(tempDir(root, 'case-'), 'fp');
     writeFixtureSkill(dir, { config: model.config, baseFingerprint: 'a'.repeat(64) });
     expect(codeOf(() => loadSkill(dir, { base: model.dir }))).toBe('ADAPTER_INCOMPATIBLE');
     // only the manifest states it: still refused, and carried to the bank
@@ -87,7 +69,7 @@ describe('checking a skill against its base model', () => {
   });
 
   it('carries a fingerprint stated only in the manifest onto the loaded adapter', () => {
-    const dir = join(tempDir(), 'fp-manifest');
+    const dir = join(tempDir(root, 'case-'), 'fp-manifest');
     writeFixtureSkill(dir, { config: model.config });
     editJson(join(dir, 'skill.json'), (json) => {
       (json.baseModel as Record<string, unknown>).fingerprint = base.fingerprint;
@@ -98,7 +80,7 @@ describe('checking a skill against its base model', () => {
   });
 
   it('refuses a weights file larger than a rank-r adapter on this base could need', () => {
-    const dir = join(tempDir(), 'big');
+    const dir = join(tempDir(root, 'case-'), 'big');
     writeFixtureSkill(dir, { config: model.config, rank: 64, modules: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] });
     // the config now claims rank 1: the file is far over what rank 1 on two layers needs
     editJson(join(dir, 'adapter', 'adapter_config.json'), (json) => {
@@ -110,7 +92,7 @@ describe('checking a skill against its base model', () => {
   });
 
   it('reports NaN weights as ADAPTER_INVALID when the weights are read', () => {
-    const dir = join(tempDir(), 'nan');
+    const dir = join(tempDir(root, 'case-'), 'nan');
     writeFixtureSkill(dir, { config: model.config });
     const path = join(dir, 'adapter', 'adapter_model.safetensors');
     const headerLength = Number(readFileSync(path).readBigUInt64LE(0));
@@ -125,7 +107,7 @@ describe('checking a skill against its base model', () => {
 
 describe('LISA skills', () => {
   it('records the chosen layers and their importance, and the adapter covers exactly them', () => {
-    const dir = join(tempDir(), 'lisa');
+    const dir = join(tempDir(root, 'case-'), 'lisa');
     const { manifest } = writeFixtureSkill(dir, { config: model.config, layers: [1] });
     expect(manifest.lisa?.layers).toEqual([1]);
     expect(manifest.lisa?.importance).toHaveLength(model.config.numLayers);
@@ -138,7 +120,7 @@ describe('LISA skills', () => {
   });
 
   it('refuses lisa.layers that disagree with the adapter', () => {
-    const dir = join(tempDir(), 'lisa');
+    const dir = join(tempDir(root, 'case-'), 'lisa');
     writeFixtureSkill(dir, { config: model.config, layers: [1] });
     editJson(join(dir, 'skill.json'), (json) => {
       json.lisa = { layers: [0], importance: [0.5, 0.4] };
@@ -147,7 +129,7 @@ describe('LISA skills', () => {
   });
 
   it('refuses importance scores for a different number of layers', () => {
-    const dir = join(tempDir(), 'lisa');
+    const dir = join(tempDir(root, 'case-'), 'lisa');
     writeFixtureSkill(dir, { config: model.config, layers: [1] });
     editJson(join(dir, 'skill.json'), (json) => {
       json.lisa = { layers: [1], importance: [0.5, 0.9, 0.1] };
@@ -160,7 +142,7 @@ describe('LISA skills', () => {
 describe('bottleneck adapter skills', () => {
   for (const format of ['plugboard', 'ms-swift'] as const) {
     it(`loads a ${format} bottleneck skill and checks its hidden size`, () => {
-      const dir = join(tempDir(), format);
+      const dir = join(tempDir(root, 'case-'), format);
       writeFixtureSkill(dir, { config: model.config, kind: 'adapter', format, rank: 8, layers: [0] });
       const skill = loadSkill(dir, { base: model.dir });
       expect(skill.adapter.kind).toBe('adapter');
@@ -169,7 +151,7 @@ describe('bottleneck adapter skills', () => {
       const adapter = readSkillAdapter(skill, base);
       expect(adapter.kind === 'adapter' && adapter.width).toBe(8);
 
-      const foreign = join(tempDir(), `${format}-foreign`);
+      const foreign = join(tempDir(root, 'case-'), `${format}-foreign`);
       writeFixtureSkill(foreign, { config: otherModel.config, kind: 'adapter', format, rank: 8 });
       expect(codeOf(() => loadSkill(foreign, { base: model.dir }))).toBe('ADAPTER_INCOMPATIBLE');
     });

@@ -1,11 +1,11 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TINY_SHAPES, isPlugboardError, normalizeHfConfig } from '@plugboard/core';
 import type { ModelConfig } from '@plugboard/core';
 import { loadSkill } from './load-skill.ts';
 import { writeFixtureSkill } from './write-fixture-skill.ts';
+import { codeOf, editJson, tempDir } from '../testing/test-helpers.ts';
 
 const CONFIG: ModelConfig = normalizeHfConfig({
   model_type: 'qwen2',
@@ -17,27 +17,8 @@ const CONFIG: ModelConfig = normalizeHfConfig({
   vocab_size: TINY_SHAPES.vocabSize,
 });
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'plugboard-skill-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isPlugboardError(error)) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
-function editJson(path: string, edit: (json: Record<string, unknown>) => void): void {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  edit(json);
-  writeFileSync(path, JSON.stringify(json));
-}
 
 describe('loadSkill from a folder', () => {
   it('reads the manifest and the adapter headers', () => {

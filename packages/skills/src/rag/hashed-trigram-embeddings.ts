@@ -1,5 +1,6 @@
 import { Embeddings } from '@langchain/core/embeddings';
 import { tokenize } from './tokenize.ts';
+import { fnv1a } from '@plugboard/core';
 
 export interface HashedTrigramEmbeddingsOptions {
   /** Vector length. */
@@ -62,13 +63,4 @@ export class HashedTrigramEmbeddings extends Embeddings {
     const hash = fnv1a(feature);
     vector[hash % this.dimension] += hash & 0x80000000 ? -weight : weight;
   }
-}
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }

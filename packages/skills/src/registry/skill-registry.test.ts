@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPlugboardError, writeFixtureModel } from '@plugboard/core';
+import { writeFixtureModel } from '@plugboard/core';
 import type { FixtureModel } from '@plugboard/core';
 import { loadSkill } from '../manifest/load-skill.ts';
 import { writeFixtureSkill } from '../manifest/write-fixture-skill.ts';
 import { SkillRegistry } from './skill-registry.ts';
+import { codeOf } from '../testing/test-helpers.ts';
 
 let root: string;
 let model: FixtureModel;
@@ -28,15 +29,6 @@ beforeAll(() => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isPlugboardError(error)) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('SkillRegistry', () => {
   it('adds, lists, gets and removes skills', () => {

@@ -1,5 +1,6 @@
 import type { Embedder } from './embedder.ts';
 import { words } from '../linear/normalize-text.ts';
+import { fnv1a } from '@plugboard/core';
 
 /**
  * A deterministic, model-free embedder: each normalized word is hashed (FNV-1a) to a
@@ -24,13 +25,4 @@ export class HashedWordEmbeddings implements Embedder {
     }
     return vector;
   }
-}
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }
