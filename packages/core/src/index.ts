@@ -91,3 +91,13 @@ export * from './adapters/formats/write-into-slot.ts';
 export * from './adapters/formats/merge-lora.ts';
 export * from './adapters/formats/write-random-peft-lora.ts';
 export * from './adapters/formats/write-random-bottleneck.ts';
+
+// adapter bank (hot-swap)
+export * from './adapters/bank/adapter-bank.ts';
+export * from './adapters/bank/adapter-lease.ts';
+export * from './adapters/bank/bank-events.ts';
+export * from './adapters/bank/bank-host.ts';
+export * from './adapters/bank/bank-options.ts';
+export * from './adapters/bank/validate-for-bank.ts';
+export * from './adapters/bank/adapter-byte-size.ts';
+export * from './adapters/bank/random-loaded-adapter.ts';
