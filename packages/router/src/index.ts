@@ -23,3 +23,30 @@ export * from './eval/data-files.ts';
 export * from './eval/run-router-eval.ts';
 export * from './datasets/multi-domain/generate-multi-domain.ts';
 export * from './datasets/synthetic-routes.ts';
+export * from './routing/model/model-router.ts';
+
+// the controller (agent step loop)
+export * from './agent/agent.ts';
+export * from './agent/agent-options.ts';
+export type { AgentParts, AgentResult, StepRecord } from './agent/run-loop.ts';
+export * from './agent/chat-runtime.ts';
+export * from './agent/events/agent-events.ts';
+export * from './agent/scripted/scripted-generation.ts';
+export * from './agent/skills/adapter-bank-port.ts';
+export * from './agent/skills/skill-adapters.ts';
+export * from './agent/tool-calls/parse-tool-calls.ts';
+export * from './agent/tool-calls/tool-call-splitter.ts';
+export * from './agent/tools/agent-tool.ts';
+export * from './agent/tools/tool-specs.ts';
+export * from './agent/tools/run-tool.ts';
+export type { ToolCallRecord } from './agent/tools/call-tools.ts';
+export * from './agent/trace/write-trace.ts';
+export * from './agent/transcript/step-text.ts';
+export * from './agent/transcript/transcript-session.ts';
+
+// LangChain.js v1
+export * from './langchain/chat-model/plugboard-chat-model.ts';
+export * from './langchain/chat-model/to-chat-messages.ts';
+export * from './langchain/embeddings/plugboard-embeddings.ts';
+export * from './langchain/middleware/skill-router-middleware.ts';
+export * from './langchain/middleware/skill-router-events.ts';

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { GenerationStream, PlugboardError } from '@plugboard/core';
+import type { ChatMessage } from '@plugboard/core';
+import type { AgentSettings, CreateAgentOptions, RunOptions } from './agent-options.ts';
+import { AgentSettingsSchema } from './agent-options.ts';
+import type { AgentEvent } from './events/agent-events.ts';
+import { AgentEventEmitter } from './events/agent-events.ts';
+import { RunRecorder } from './events/run-recorder.ts';
+import type { AgentParts, AgentResult } from './run-loop.ts';
+import { runLoop } from './run-loop.ts';
+import { SkillAdapters } from './skills/skill-adapters.ts';
+import { toolSpecs } from './tools/tool-specs.ts';
+import { writeTrace } from './trace/write-trace.ts';
+
+/** A run: iterate for its events, await `result` for the answer, steps and trace. */
+export type AgentRun = GenerationStream<AgentEvent, AgentResult>;
+
+/** The controller: one shared base model, a skill per step, tools in between. */
+export class Agent {
+  /** every run's events, as they happen */
+  readonly events = new AgentEventEmitter();
+  readonly settings: AgentSettings;
+  private readonly parts: AgentParts;
+
+  constructor(options: CreateAgentOptions) {
+    const { model, skills, router, bank, tools = [], ...rest } = options;
+    const parsed = AgentSettingsSchema.safeParse(rest);
+    if (!parsed.success) {
+      throw new PlugboardError('INVALID_ARGUMENT', `invalid agent options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    const byName = new Map(tools.map((tool) => [tool.name, tool]));
+    if (byName.size !== tools.length) throw new PlugboardError('INVALID_ARGUMENT', 'two tools share a name; give every tool a distinct name');
+    this.settings = parsed.data;
+    const adapters = new SkillAdapters(skills, bank, { config: model.config, fingerprint: model.weightsFingerprint });
+    this.parts = { model, router, bank, adapters, tools: byName, toolSpecs: toolSpecs(tools), settings: this.settings };
+  }
+
+  /** Runs the task in `input` (a user message, or a whole transcript) until an answer or maxSteps. */
+  run(input: string | readonly ChatMessage[], options: RunOptions = {}): AgentRun {
+    const recorder = new RunRecorder(randomUUID(), this.events, this.settings.traceTokens);
+    const tracePath = options.tracePath ?? this.settings.tracePath;
+    return new GenerationStream(this.traced(runLoop(this.parts, this.transcript(input), recorder, options.signal), recorder, tracePath));
+  }
+
+  private transcript(input: string | readonly ChatMessage[]): ChatMessage[] {
+    const given = typeof input === 'string' ? [{ role: 'user', content: input }] : [...input];
+    if (given.length === 0) throw new PlugboardError('INVALID_ARGUMENT', 'an agent run needs a user message');
+    const system = this.settings.systemPrompt;
+    return system === undefined || given[0]?.role === 'system' ? given : [{ role: 'system', content: system }, ...given];
+  }
+
+  /** Writes the trace when the run ends, however it ends. */
+  private async *traced(loop: AsyncGenerator<AgentEvent, AgentResult>, recorder: RunRecorder, tracePath: string | undefined): AsyncGenerator<AgentEvent, AgentResult> {
+    try {
+      return yield* loop;
+    } finally {
+      if (tracePath !== undefined) writeTrace(tracePath, recorder.trace);
+    }
+  }
+}
+
+export function createAgent(options: CreateAgentOptions): Agent {
+  return new Agent(options);
+}

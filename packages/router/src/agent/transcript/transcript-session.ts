@@ -1,0 +1,52 @@
+import { Conversation, GenerationStream } from '@plugboard/core';
+import type { GeneratedToken, GenerationHost, GenerationResult, TurnOptions } from '@plugboard/core';
+
+/**
+ * Generates from fully rendered prompts while reusing the KV cache: when a
+ * prompt extends the text the cache already holds (the previous prompt plus
+ * what was generated), only the new tail is tokenized and prefilled; any other
+ * prompt starts a fresh conversation. The cache keeps the generated tokens as
+ * they were sampled, so an agent's growing transcript is prefilled once.
+ */
+export class TranscriptSession {
+  private conversation: Conversation | null = null;
+  /** the text whose tokens the conversation holds ('' when unknown) */
+  private consumed = '';
+  private busy = false;
+
+  constructor(private readonly host: GenerationHost) {}
+
+  generate(prompt: string, options: TurnOptions = {}): GenerationStream<GeneratedToken, GenerationResult[]> {
+    // a second concurrent call gets a throwaway conversation rather than waiting
+    if (this.busy) return new Conversation(this.host).send(this.encode(prompt), options);
+    this.busy = true;
+    return new GenerationStream(this.turn(prompt, options));
+  }
+
+  private async *turn(prompt: string, options: TurnOptions): AsyncGenerator<GeneratedToken, GenerationResult[]> {
+    try {
+      const continues = this.conversation !== null && this.consumed !== '' && prompt.length > this.consumed.length && prompt.startsWith(this.consumed);
+      if (!continues) this.conversation = new Conversation(this.host);
+      const tail = continues ? prompt.slice(this.consumed.length) : prompt;
+      this.consumed = '';
+      const stream = (this.conversation as Conversation).send(this.encode(tail), options);
+      for await (const token of stream) yield token;
+      const results = await stream.result;
+      this.consumed = this.textAfter(prompt, results[0]);
+      return results;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private encode(text: string): number[] {
+    return this.host.tokenizer.encode(text, { addSpecialTokens: false });
+  }
+
+  /** The text of prompt + generated tokens, or '' when it cannot be known exactly (a stop string was cut off). */
+  private textAfter(prompt: string, result: GenerationResult | undefined): string {
+    if (result === undefined || typeof result.stoppedBy === 'string') return '';
+    const stopToken = typeof result.stoppedBy === 'number' ? this.host.tokenizer.decode([result.stoppedBy], { skipSpecialTokens: false }) : '';
+    return prompt + result.text + stopToken;
+  }
+}
