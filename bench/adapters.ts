@@ -44,25 +44,39 @@ async function open(dir: string, adapters: AdapterSlotLayout | null): Promise<Mo
   return model;
 }
 
-/** Greedy decode tokens/s of one request on `slot`. */
+/**
+ * Greedy decode tokens/s of one request on `slot`, from the median interval
+ * between streamed tokens: robust to the spikes a shared machine adds.
+ */
 async function decodeRate(model: Model, slot: number | undefined, run: number): Promise<number> {
-  const [result] = await model.generate({ tokens: prompt(run) }, { temperature: 0, maxTokens: newTokens, ignoreEos: true, adapterSlot: slot }).result;
-  return result!.timings.decodeTokensPerSecond;
+  const intervals: number[] = [];
+  let last = 0;
+  for await (const _ of model.generate({ tokens: prompt(run) }, { temperature: 0, maxTokens: newTokens, ignoreEos: true, adapterSlot: slot })) {
+    const now = performance.now();
+    if (last > 0) intervals.push(now - last);
+    last = now;
+  }
+  return 1000 / median(intervals);
 }
 
 /**
- * Median decode rate of each variant, measured in interleaved rounds (after a
- * warm-up round) so that load on a shared machine hits every variant alike.
+ * Decode-rate ratio of each variant to the first (the base), measured in
+ * interleaved rounds after a warm-up round; per round the ratio is paired
+ * (same moment, same load), and the median over rounds is reported.
  */
-async function interleavedDecodeRates(variants: { model: Model; slot?: number }[], rounds: number): Promise<number[]> {
+async function decodeOverheads(variants: { model: Model; slot?: number }[], rounds: number): Promise<{ rates: number[]; overheads: number[] }> {
   const rates = variants.map(() => [] as number[]);
+  const ratios = variants.map(() => [] as number[]);
   for (let round = 0; round <= rounds; round++) {
-    for (const [i, v] of variants.entries()) {
-      const rate = await decodeRate(v.model, v.slot, round);
-      if (round > 0) rates[i]!.push(rate);
-    }
+    const measured: number[] = [];
+    for (const v of variants) measured.push(await decodeRate(v.model, v.slot, round));
+    if (round === 0) continue;
+    measured.forEach((rate, i) => {
+      rates[i]!.push(rate);
+      ratios[i]!.push((measured[0] as number) / rate);
+    });
   }
-  return rates.map(median);
+  return { rates: rates.map(median), overheads: ratios.map(median) };
 }
 
 /** Median µs to move a one-row request to another resident adapter: lease, feeds for the run, release. */
@@ -144,10 +158,12 @@ const bottleneck = await open(dir, { slots: 2, bottleneck: { width: 64, activati
 const bottleneckSlot = createAdapterBank(bottleneck).load(randomLoadedBottleneck(config, { width: 64, activation: 'gelu', seed: 6, scale: 0.01 })).slot;
 
 log('decode rates, interleaved rounds: base, LoRA, LISA, bottleneck');
-const [baseRate, loraRate, lisaRate, adapterRate] = (await interleavedDecodeRates(
+const decode = await decodeOverheads(
   [{ model: base }, { model: lora, slot: slots[0] }, { model: lisa, slot: lisaSlot }, { model: bottleneck, slot: bottleneckSlot }],
-  Number(flags.rounds ?? 3),
-)) as [number, number, number, number];
+  Number(flags.rounds ?? 8),
+);
+const [baseRate, loraRate, lisaRate, adapterRate] = decode.rates as [number, number, number, number];
+const [, loraOverhead, lisaOverhead, adapterOverhead] = decode.overheads as [number, number, number, number];
 log(`  base ${round(baseRate)}, LoRA ${round(loraRate)}, LISA ${round(lisaRate)}, bottleneck ${round(adapterRate)} tok/s`);
 await Promise.all([base.dispose(), lisa.dispose(), bottleneck.dispose()]);
 
@@ -170,9 +186,9 @@ printResult({
   load_cold_ms: round(cold.ms),
   load_cold_adapter_mb: round(cold.bytes / 1e6),
   base_decode_tokens_per_s: round(baseRate),
-  decode_overhead_lora_r16_qkvo: round(baseRate / loraRate, 3),
-  decode_overhead_lisa_r16_3layers: round(baseRate / lisaRate, 3),
-  decode_overhead_adapter_m64: round(baseRate / adapterRate, 3),
+  decode_overhead_lora_r16_qkvo: round(loraOverhead, 3),
+  decode_overhead_lisa_r16_3layers: round(lisaOverhead, 3),
+  decode_overhead_adapter_m64: round(adapterOverhead, 3),
   switch_ttft_ms_full: round(switchFull),
   switch_ttft_ms_activated: round(switchActivated),
   switch_ttft_ratio: round(switchActivated / switchFull, 4),

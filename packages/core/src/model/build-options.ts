@@ -3,7 +3,8 @@ import { AdapterSlotLayoutSchema } from './adapter-slots.ts';
 
 export const QuantizationSchema = z.object({
   bits: z.union([z.literal(4), z.literal(8)]),
-  blockSize: z.number().int().min(16).default(32),
+  /** weights per fp32 scale; larger blocks run faster on MLAS */
+  blockSize: z.number().int().min(16).default(64),
   /** MatMulNBits accuracy_level: 4 computes in int8 (fast on AVX2), 0 in fp32 */
   accuracyLevel: z.number().int().min(0).max(4).default(4),
   /** also quantize the LM head (the biggest single matrix of small models) */

@@ -2,6 +2,7 @@ import type { ModelConfig } from '../hf/config.ts';
 import { GLOBAL_WEIGHT_NAMES, readModelConfig } from '../hf/config.ts';
 import { openWeights } from '../hf/safetensors-weights.ts';
 import type { StoredDType } from '../hf/weight-source.ts';
+import { QUANT_BLOCK_SIZE } from '../runtime/load-options.ts';
 
 export interface ModelInspection {
   dir: string;
@@ -11,7 +12,7 @@ export interface ModelInspection {
   dtypes: Partial<Record<StoredDType, number>>;
   /** bytes of the weights as stored */
   storedBytes: number;
-  /** bytes of the weights at each compute precision (fp32; weight-only int8/int4 with one fp32 scale per 32 weights) */
+  /** bytes of the weights at each compute precision (fp32; weight-only int8/int4 with one fp32 scale per QUANT_BLOCK_SIZE weights) */
   memoryBytes: { fp32: number; int8: number; int4: number };
   /** KV cache bytes per token of context (fp32) */
   kvBytesPerToken: number;
@@ -38,7 +39,7 @@ export function inspectModel(dir: string): ModelInspection {
     // weight-only quantization packs the projections (and a copy of a tied LM head); the rest stays fp32
     const tiedHead = config.tieWordEmbeddings ? config.vocabSize * config.hiddenSize : 0;
     const quantized = (bits: number) =>
-      Math.round((parameters - projectionParameters) * 4 + (projectionParameters + tiedHead) * (bits / 8 + 4 / 32));
+      Math.round((parameters - projectionParameters) * 4 + (projectionParameters + tiedHead) * (bits / 8 + 4 / QUANT_BLOCK_SIZE));
     return {
       dir,
       config,

@@ -93,6 +93,11 @@ describe('inference graph vs reference forward (fp32, max abs diff ≤ 1e-4)', (
     expect(await compare({ fixture: { architecture: 'qwen2' }, prompts: [prompt(9, 7), prompt(4, 8), prompt(6, 9)] })).toBeLessThan(TOLERANCE);
   });
 
+  it('a long prompt and a dozen decode steps over the KV cache', async () => {
+    const prompts = [Array.from({ length: 60 }, (_, i) => (i * 7 + 1) % 500), prompt(30, 18)];
+    expect(await compare({ fixture: { architecture: 'llama' }, prompts }, 12)).toBeLessThan(TOLERANCE);
+  });
+
   it('a LoRA on every module in a slot', async () => {
     const layout: AdapterSlotLayout = { slots: 3, lora: { rank: 4, modules: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] } };
     expect(await compare({ fixture: { architecture: 'qwen2' }, layout, prompts: [prompt(8, 10)], slots: [1] })).toBeLessThan(TOLERANCE);

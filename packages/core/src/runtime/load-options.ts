@@ -3,6 +3,9 @@ import { AdapterSlotLayoutSchema } from '../model/adapter-slots.ts';
 import type { InferenceBuildOptions } from '../model/build-options.ts';
 
 export const MODEL_DTYPES = ['fp32', 'int8', 'int4'] as const;
+
+/** Weights per fp32 scale in int8/int4 models: at int4, 4.5 bits a weight, llama.cpp Q4_0's size. */
+export const QUANT_BLOCK_SIZE = 64;
 export type ModelDType = (typeof MODEL_DTYPES)[number];
 
 export const LoadModelOptionsSchema = z.object({
@@ -31,7 +34,7 @@ export type ResolvedLoadModelOptions = z.infer<typeof LoadModelOptionsSchema>;
 export function buildOptionsFor(options: ResolvedLoadModelOptions): InferenceBuildOptions {
   const bits = options.dtype === 'int4' ? 4 : options.dtype === 'int8' ? 8 : null;
   return {
-    quantization: bits === null ? null : { bits, blockSize: 32, accuracyLevel: 4, lmHead: true },
+    quantization: bits === null ? null : { bits, blockSize: QUANT_BLOCK_SIZE, accuracyLevel: 4, lmHead: true },
     adapters: options.adapters,
     hiddenStates: options.hiddenStates,
     logits: options.logits,
