@@ -53,6 +53,8 @@ function child(target: Target, phase: 'build' | 'run'): Record<string, number> {
 const runs = targets().map((target) => {
   log(`${target.name} ${target.dtype}: first build`);
   const build = child(target, 'build');
+  // the build just wrote the graph: flush it to disk first, or the write-back competes with the run
+  execFileSync('sync');
   log(`${target.name} ${target.dtype}: load from cache, prefill ${promptTokens}, decode ${newTokens}`);
   return { target, build, run: child(target, 'run') };
 });
