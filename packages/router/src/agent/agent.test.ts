@@ -1,51 +1,37 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSearchDocsTool } from '@plugboard/skills';
-import type { DocIndex } from '@plugboard/skills';
 import { RulesRouter } from '../routing/rules/rules-router.ts';
 import { createAgent } from './agent.ts';
 import type { AgentEvent } from './events/agent-events.ts';
 import { ScriptedGeneration } from './scripted/scripted-generation.ts';
-import type { AgentFixture } from './testing/agent-fixture.ts';
-import { loadAgentFixture, pinnedAdapters, RESEARCH_PROMPT, WRITER_PROMPT } from './testing/agent-fixture.ts';
-import { firstSource, openDocIndex, searchCall } from './testing/doc-fixture.ts';
+import { pinnedAdapters, RESEARCH_PROMPT, WRITER_PROMPT } from './testing/agent-fixture.ts';
+import { firstSource, searchCall } from './testing/doc-fixture.ts';
+import { useAgentFixture } from './testing/use-agent-fixture.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'plugboard-agent-'));
-let fixture: AgentFixture;
-let index: DocIndex;
-
-beforeAll(async () => {
-  fixture = await loadAgentFixture(tmp);
-  index = await openDocIndex(tmp);
-});
-afterAll(async () => {
-  index.close();
-  await fixture.model.dispose();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const handle = useAgentFixture('agent', { docs: true });
 
 /** Research for questions about the docs; tool results (search_docs JSON) go to the writer. */
 async function skillRouter(): Promise<RulesRouter> {
   const router = new RulesRouter([{ pattern: /"results"/, route: 'writer', priority: 1 }]);
-  await router.fit(fixture.registry.routes());
+  await router.fit(handle.fixture.registry.routes());
   return router;
 }
 
 describe('createAgent: a multi-step run', () => {
   it('routes each step to its skill, swaps adapters, calls the RAG tool and answers from its result', async () => {
-    const script = new ScriptedGeneration(fixture.model, [
+    const script = new ScriptedGeneration(handle.fixture.model, [
       searchCall('rennet milk cheese'),
       ({ prefilledText }) => `According to ${firstSource(prefilledText) ?? 'nothing'}, rennet curdles milk.`,
     ]);
-    const tracePath = join(tmp, 'traces', 'run.jsonl');
+    const tracePath = join(handle.tmp, 'traces', 'run.jsonl');
     const agent = createAgent({
       model: script.host,
-      skills: fixture.registry,
+      skills: handle.fixture.registry,
       router: await skillRouter(),
-      bank: fixture.bank,
-      tools: [createSearchDocsTool(index)],
+      bank: handle.fixture.bank,
+      tools: [createSearchDocsTool(handle.index)],
       generation: { temperature: 0 },
       tracePath,
     });
@@ -82,7 +68,7 @@ describe('createAgent: a multi-step run', () => {
     expect(result.messages.filter((m) => m.role === 'system').map((m) => m.content)).toEqual([RESEARCH_PROMPT, WRITER_PROMPT]);
     expect(result.messages.map((m) => m.role)).toEqual(['user', 'system', 'assistant', 'tool', 'system', 'assistant']);
     expect(result.messages[3]).toMatchObject({ name: 'search_docs', tool_call_id: 'call_0_0', content: toolResult?.content });
-    expect(pinnedAdapters(fixture.bank)).toEqual([]);
+    expect(pinnedAdapters(handle.fixture.bank)).toEqual([]);
 
     const lines = readFileSync(tracePath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string });
     expect(lines.map((l) => l.type)).toEqual(yielded.filter((e) => e.type !== 'token').map((e) => e.type));
@@ -90,22 +76,22 @@ describe('createAgent: a multi-step run', () => {
   });
 
   it('stops at maxSteps when the model keeps calling tools', async () => {
-    const script = new ScriptedGeneration(fixture.model, [searchCall('cheese'), searchCall('milk')]);
-    const agent = createAgent({ model: script.host, skills: fixture.registry, router: await skillRouter(), bank: fixture.bank, tools: [createSearchDocsTool(index)], maxSteps: 2 });
+    const script = new ScriptedGeneration(handle.fixture.model, [searchCall('cheese'), searchCall('milk')]);
+    const agent = createAgent({ model: script.host, skills: handle.fixture.registry, router: await skillRouter(), bank: handle.fixture.bank, tools: [createSearchDocsTool(handle.index)], maxSteps: 2 });
     const result = await agent.run('Search the docs for cheese').result;
     expect(result.reason).toBe('max-steps');
     expect(result.steps).toHaveLength(2);
     expect(result.steps.every((s) => s.toolCalls.length === 1)).toBe(true);
-    expect(pinnedAdapters(fixture.bank)).toEqual([]);
+    expect(pinnedAdapters(handle.fixture.bank)).toEqual([]);
   });
 
   it('rejects bad options with INVALID_ARGUMENT', async () => {
     const router = await skillRouter();
-    expect(() => createAgent({ model: fixture.model, skills: fixture.registry, router, bank: fixture.bank, maxSteps: 0 })).toThrow(
+    expect(() => createAgent({ model: handle.fixture.model, skills: handle.fixture.registry, router, bank: handle.fixture.bank, maxSteps: 0 })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('maxSteps') }),
     );
-    const tool = createSearchDocsTool(index);
-    expect(() => createAgent({ model: fixture.model, skills: fixture.registry, router, bank: fixture.bank, tools: [tool, tool] })).toThrow(
+    const tool = createSearchDocsTool(handle.index);
+    expect(() => createAgent({ model: handle.fixture.model, skills: handle.fixture.registry, router, bank: handle.fixture.bank, tools: [tool, tool] })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     );
   });

@@ -1,38 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AIMessage, ToolMessage } from '@langchain/core/messages';
 import { createAgent } from 'langchain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSearchDocsTool } from '@plugboard/skills';
-import type { DocIndex } from '@plugboard/skills';
 import { ScriptedGeneration } from '../agent/scripted/scripted-generation.ts';
-import type { AgentFixture } from '../agent/testing/agent-fixture.ts';
-import { loadAgentFixture, pinnedAdapters, RESEARCH_PROMPT, WRITER_PROMPT } from '../agent/testing/agent-fixture.ts';
-import { firstSource, openDocIndex, searchCall } from '../agent/testing/doc-fixture.ts';
+import { pinnedAdapters, RESEARCH_PROMPT, WRITER_PROMPT } from '../agent/testing/agent-fixture.ts';
+import { firstSource, searchCall } from '../agent/testing/doc-fixture.ts';
 import { RulesRouter } from '../routing/rules/rules-router.ts';
 import { PlugboardChatModel } from './chat-model/plugboard-chat-model.ts';
 import { SkillRouterEventEmitter } from './middleware/skill-router-events.ts';
 import { skillRouterMiddleware } from './middleware/skill-router-middleware.ts';
+import { useAgentFixture } from '../agent/testing/use-agent-fixture.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'plugboard-langchain-agent-'));
-let fixture: AgentFixture;
-let index: DocIndex;
-
-beforeAll(async () => {
-  fixture = await loadAgentFixture(tmp);
-  index = await openDocIndex(tmp);
-});
-afterAll(async () => {
-  index.close();
-  await fixture.model.dispose();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const handle = useAgentFixture('langchain-agent', { docs: true });
 
 describe('LangChain createAgent + PlugboardChatModel + skillRouterMiddleware', () => {
   it('routes each model call to a skill, swaps adapters, and answers from the RAG tool result', async () => {
     const prefills: string[] = [];
-    const script = new ScriptedGeneration(fixture.model, [
+    const script = new ScriptedGeneration(handle.fixture.model, [
       ({ prefilledText }) => {
         prefills.push(prefilledText);
         return searchCall('rennet milk cheese');
@@ -43,19 +27,19 @@ describe('LangChain createAgent + PlugboardChatModel + skillRouterMiddleware', (
       },
     ]);
     const router = new RulesRouter([{ pattern: /"results"/, route: 'writer', priority: 1 }]);
-    await router.fit(fixture.registry.routes());
+    await router.fit(handle.fixture.registry.routes());
     const events = new SkillRouterEventEmitter();
     const routes: (string | null)[] = [];
     const swaps: [string | null, string | null][] = [];
     const pinnedDuringCalls: string[][] = [];
     events.on('route', (e) => routes.push(e.skill));
     events.on('adapter:swap', (e) => swaps.push([e.fromSkill, e.toSkill]));
-    fixture.model.events.on('generate:start', () => pinnedDuringCalls.push(pinnedAdapters(fixture.bank)));
+    handle.fixture.model.events.on('generate:start', () => pinnedDuringCalls.push(pinnedAdapters(handle.fixture.bank)));
 
     const agent = createAgent({
       model: new PlugboardChatModel({ runtime: script.host, generation: { temperature: 0 } }),
-      tools: [createSearchDocsTool(index)],
-      middleware: [skillRouterMiddleware({ router, bank: fixture.bank, skills: fixture.registry, model: fixture.model, events })],
+      tools: [createSearchDocsTool(handle.index)],
+      middleware: [skillRouterMiddleware({ router, bank: handle.fixture.bank, skills: handle.fixture.registry, model: handle.fixture.model, events })],
     });
     const state = await agent.invoke({ messages: [{ role: 'user', content: 'What do the docs say about rennet?' }] });
 
@@ -79,6 +63,6 @@ describe('LangChain createAgent + PlugboardChatModel + skillRouterMiddleware', (
     expect(prefills[1]).toContain(WRITER_PROMPT);
     expect(prefills[1]).toContain('food/cheese.md');
     expect(script.turnsLeft).toBe(0);
-    expect(pinnedAdapters(fixture.bank)).toEqual([]);
+    expect(pinnedAdapters(handle.fixture.bank)).toEqual([]);
   });
 });

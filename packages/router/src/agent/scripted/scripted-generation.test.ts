@@ -1,33 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateRows } from '@plugboard/core';
-import type { AgentFixture } from '../testing/agent-fixture.ts';
-import { loadAgentFixture } from '../testing/agent-fixture.ts';
 import { ScriptedGeneration } from './scripted-generation.ts';
+import { useAgentFixture } from '../testing/use-agent-fixture.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'plugboard-scripted-'));
-let fixture: AgentFixture;
-beforeAll(async () => {
-  fixture = await loadAgentFixture(tmp);
-});
-afterAll(async () => {
-  await fixture.model.dispose();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const handle = useAgentFixture('scripted');
 
-const prompt = (text: string) => [{ tokens: fixture.model.tokenizer.encode(text) }];
+const prompt = (text: string) => [{ tokens: handle.fixture.model.tokenizer.encode(text) }];
 
 describe('ScriptedGeneration', () => {
   it('makes the real model emit each turn, whatever the sampler, and reports the real runs to the model', async () => {
-    const script = new ScriptedGeneration(fixture.model, ['<tool_call>{"name": "x"}</tool_call>', ({ prefilledText }) => `echo: ${prefilledText}`]);
+    const script = new ScriptedGeneration(handle.fixture.model, ['<tool_call>{"name": "x"}</tool_call>', ({ prefilledText }) => `echo: ${prefilledText}`]);
     const runs: string[] = [];
-    fixture.model.events.on('generate:start', (e) => runs.push(e.requestId));
+    handle.fixture.model.events.on('generate:start', (e) => runs.push(e.requestId));
     const [first] = await generateRows(script.host, prompt('hello'), { temperature: 1.3, seed: 3 }).result;
     const [second] = await generateRows(script.host, prompt('the user'), { temperature: 0 }).result;
-    fixture.model.events.removeAllListeners('generate:start');
-    expect(first).toMatchObject({ text: '<tool_call>{"name": "x"}</tool_call>', finishReason: 'stop', stoppedBy: fixture.model.tokenizer.eosTokenIds[0] });
+    handle.fixture.model.events.removeAllListeners('generate:start');
+    expect(first).toMatchObject({ text: '<tool_call>{"name": "x"}</tool_call>', finishReason: 'stop', stoppedBy: handle.fixture.model.tokenizer.eosTokenIds[0] });
     expect(second?.text).toBe('echo: the user');
     expect(runs).toHaveLength(2);
     expect(script.turnsStarted).toBe(2);
@@ -35,12 +23,12 @@ describe('ScriptedGeneration', () => {
   });
 
   it('fails with INVALID_ARGUMENT when the script has no turn left', async () => {
-    const script = new ScriptedGeneration(fixture.model, []);
+    const script = new ScriptedGeneration(handle.fixture.model, []);
     await expect(generateRows(script.host, prompt('hello')).result).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('no turn left') });
   });
 
   it('drives a single row only', async () => {
-    const script = new ScriptedGeneration(fixture.model, ['a', 'b']);
+    const script = new ScriptedGeneration(handle.fixture.model, ['a', 'b']);
     await expect(generateRows(script.host, [...prompt('x'), ...prompt('y')]).result).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });

@@ -1,26 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import type { AIMessageChunk } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ScriptedGeneration } from '../../agent/scripted/scripted-generation.ts';
-import type { AgentFixture } from '../../agent/testing/agent-fixture.ts';
-import { loadAgentFixture } from '../../agent/testing/agent-fixture.ts';
 import { PlugboardEmbeddings } from '../embeddings/plugboard-embeddings.ts';
 import { PlugboardChatModel } from './plugboard-chat-model.ts';
+import { useAgentFixture } from '../../agent/testing/use-agent-fixture.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'plugboard-chat-model-'));
-let fixture: AgentFixture;
-beforeAll(async () => {
-  fixture = await loadAgentFixture(tmp);
-});
-afterAll(async () => {
-  await fixture.model.dispose();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const handle = useAgentFixture('chat-model');
 
 const weather = tool(({ city }) => `sunny in ${city}`, { name: 'get_weather', description: 'Weather of a city.', schema: z.object({ city: z.string() }) });
 const CALL = '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Oslo"}}\n</tool_call>';
@@ -28,7 +16,7 @@ const CALL = '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Oslo"}
 describe('PlugboardChatModel', () => {
   it('renders bound tools into the prompt and parses <tool_call> output into tool_calls', async () => {
     const prefills: string[] = [];
-    const script = new ScriptedGeneration(fixture.model, [
+    const script = new ScriptedGeneration(handle.fixture.model, [
       ({ prefilledText }) => {
         prefills.push(prefilledText);
         return `Let me check. ${CALL}`;
@@ -44,7 +32,7 @@ describe('PlugboardChatModel', () => {
   });
 
   it('streams visible text and delivers the tool calls whole in the last chunk', async () => {
-    const script = new ScriptedGeneration(fixture.model, [`Checking. ${CALL}`]);
+    const script = new ScriptedGeneration(handle.fixture.model, [`Checking. ${CALL}`]);
     const model = new PlugboardChatModel({ runtime: script.host }).bindTools([weather]);
     const chunks: AIMessageChunk[] = [];
     for await (const chunk of await model.stream([new HumanMessage('Weather in Oslo?')])) chunks.push(chunk);
@@ -56,7 +44,7 @@ describe('PlugboardChatModel', () => {
   });
 
   it('reports malformed tool calls as invalid_tool_calls', async () => {
-    const script = new ScriptedGeneration(fixture.model, ['<tool_call>{"name": "get_weather", "arguments": </tool_call>']);
+    const script = new ScriptedGeneration(handle.fixture.model, ['<tool_call>{"name": "get_weather", "arguments": </tool_call>']);
     const reply = await new PlugboardChatModel({ runtime: script.host }).invoke([new HumanMessage('Weather?')]);
     expect(reply.tool_calls).toEqual([]);
     expect(reply.invalid_tool_calls).toMatchObject([{ type: 'invalid_tool_call' }]);
@@ -64,18 +52,18 @@ describe('PlugboardChatModel', () => {
   });
 
   it('prefills only the new turns when the next call extends the previous transcript', async () => {
-    const script = new ScriptedGeneration(fixture.model, [CALL, 'It is sunny in Oslo.']);
+    const script = new ScriptedGeneration(handle.fixture.model, [CALL, 'It is sunny in Oslo.']);
     const prefilled: number[] = [];
-    fixture.model.events.on('generate:start', (e) => prefilled.push(e.promptTokens[0] as number));
+    handle.fixture.model.events.on('generate:start', (e) => prefilled.push(e.promptTokens[0] as number));
     const model = new PlugboardChatModel({ runtime: script.host }).bindTools([weather]);
     const question = new HumanMessage('Weather in Oslo?');
     const first = await model.invoke([question]);
     const call = first.tool_calls?.[0];
     const answer = await model.invoke([question, first, new ToolMessage({ content: 'sunny in Oslo', tool_call_id: call?.id ?? '', name: 'get_weather' })]);
     expect(answer.text).toBe('It is sunny in Oslo.');
-    const fresh = new ScriptedGeneration(fixture.model, ['It is sunny in Oslo.']);
+    const fresh = new ScriptedGeneration(handle.fixture.model, ['It is sunny in Oslo.']);
     await new PlugboardChatModel({ runtime: fresh.host }).bindTools([weather]).invoke([question, new AIMessage(first), new ToolMessage({ content: 'sunny in Oslo', tool_call_id: call?.id ?? '', name: 'get_weather' })]);
-    fixture.model.events.removeAllListeners('generate:start');
+    handle.fixture.model.events.removeAllListeners('generate:start');
     // the second call prefilled the tool turn only; a fresh model prefills the whole transcript
     expect(prefilled[1]).toBeLessThan((prefilled[0] as number) / 2);
     expect(prefilled[2]).toBeGreaterThan(prefilled[0] as number);
@@ -84,13 +72,13 @@ describe('PlugboardChatModel', () => {
 
 describe('PlugboardEmbeddings', () => {
   it('embeds documents and queries with model.embed (unit vectors, the same text the same vector)', async () => {
-    const embeddings = new PlugboardEmbeddings({ model: fixture.model, batchSize: 2 });
+    const embeddings = new PlugboardEmbeddings({ model: handle.fixture.model, batchSize: 2 });
     const docs = await embeddings.embedDocuments(['rennet curdles milk', 'black holes', 'rennet curdles milk']);
     expect(docs).toHaveLength(3);
-    expect(docs[0]).toHaveLength(fixture.model.config.hiddenSize);
+    expect(docs[0]).toHaveLength(handle.fixture.model.config.hiddenSize);
     expect(Math.hypot(...(docs[1] as number[]))).toBeCloseTo(1, 5);
     expect(docs[2]).toEqual(docs[0]);
     expect(await embeddings.embedQuery('black holes')).toEqual(docs[1]);
-    expect(() => new PlugboardEmbeddings({ model: fixture.model, batchSize: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => new PlugboardEmbeddings({ model: handle.fixture.model, batchSize: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
