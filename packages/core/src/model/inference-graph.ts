@@ -27,6 +27,9 @@ export const GRAPH_OUTPUTS = {
   hiddenStates: 'hidden_states',
   presentKey: (layer: number) => `present.${layer}.key`,
   presentValue: (layer: number) => `present.${layer}.value`,
+  /** just this run's new keys/values, [B, kvH, S, hd]: what the runtime fetches instead of the whole present */
+  appendedKey: (layer: number) => `kv_appended.${layer}.key`,
+  appendedValue: (layer: number) => `kv_appended.${layer}.value`,
 } as const;
 
 /**
@@ -41,6 +44,7 @@ export function buildInferenceGraph(config: ModelConfig, weights: WeightSource, 
 class InferenceGraphWriter {
   private readonly b = new GraphBuilder('plugboard-decoder');
   private adapters: AdapterContext | null = null;
+  private appendedIndex = '';
   private readonly loraAt = new Set<string>();
   private readonly bottleneckAt = new Set<number>();
 
@@ -66,6 +70,7 @@ class InferenceGraphWriter {
     const lengths = b.op1('ReduceSum', [attentionMask, b.constant('int64', [1])], { keepdims: attr.int(0) });
     const seqlensK = b.op1('Cast', [b.op1('Sub', [lengths, b.constant('int64', [1], [])])], { to: attr.int(6) });
     const totalLength = b.op1('Cast', [b.op1('Squeeze', [this.dim(attentionMask, 1)])], { to: attr.int(6) });
+    this.appendedIndex = this.appendedPositions(inputIds, lengths);
 
     const rotary = rotaryTables(config);
     const cos = b.initializer('rotary.cos', 'float32', [rotary.rows, rotary.half], bytesOf(rotary.cos));
@@ -149,6 +154,14 @@ class InferenceGraphWriter {
     const kvDims = ['batch', config.numKvHeads, 'total_sequence', config.headDim];
     b.output(GRAPH_OUTPUTS.presentKey(layer), 'float32', kvDims);
     b.output(GRAPH_OUTPUTS.presentValue(layer), 'float32', kvDims);
+    const appendedDims = ['batch', config.numKvHeads, 'sequence', config.headDim];
+    for (const [present, appended] of [
+      [GRAPH_OUTPUTS.presentKey(layer), GRAPH_OUTPUTS.appendedKey(layer)],
+      [GRAPH_OUTPUTS.presentValue(layer), GRAPH_OUTPUTS.appendedValue(layer)],
+    ] as const) {
+      b.op1('GatherElements', [present, this.appendedIndex], { axis: attr.int(2) }, { output: appended });
+      b.output(appended, 'float32', appendedDims);
+    }
     return this.linear(context as string, layer, 'o', names.o);
   }
 
@@ -203,6 +216,21 @@ class InferenceGraphWriter {
       { domain: 'com.microsoft', outputs: 4 },
     );
     return [normed as string, sum as string];
+  }
+
+  /**
+   * Where GQA wrote this run's S tokens in each row of present.*: positions
+   * max(len - S, 0) .. + S - 1 (a first, right-padded chunk starts at 0),
+   * as a GatherElements index [B, kvH, S, hd].
+   */
+  private appendedPositions(inputIds: string, lengths: string): string {
+    const { b, config } = this;
+    const chunk = this.dim(inputIds, 1);
+    const start = b.op1('Max', [b.op1('Sub', [lengths, chunk]), b.constant('int64', [0], [])]);
+    const offsets = b.op1('Range', [b.constant('int64', [0], []), b.op1('Squeeze', [chunk]), b.constant('int64', [1], [])]);
+    const positions = b.op1('Add', [b.op1('Unsqueeze', [start, b.constant('int64', [1])]), b.op1('Unsqueeze', [offsets, b.constant('int64', [0])])]);
+    const shaped = b.op1('Unsqueeze', [positions, b.constant('int64', [1, 3])]);
+    return b.op1('Expand', [shaped, b.constant('int64', [1, config.numKvHeads, 1, config.headDim])]);
   }
 
   /**

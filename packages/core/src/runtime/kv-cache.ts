@@ -2,73 +2,105 @@ import * as ort from 'onnxruntime-node';
 import type { ModelConfig } from '../hf/config.ts';
 import { GRAPH_INPUTS, GRAPH_OUTPUTS } from '../model/inference-graph.ts';
 
+const INITIAL_CAPACITY = 64;
+
 /**
- * Past keys/values of a batch, as returned by the last run (fed back by
- * reference, never copied on the JS side). Rows are right-padded: row b's
- * tokens occupy positions [0, lengths[b]) of every layer's buffer.
+ * Keys and values of a batch, held in JS: one buffer per layer and kind,
+ * [B, kvHeads, capacity, headDim], fed to every run as the past without a
+ * copy (GroupQueryAttention reads only each row's valid length). A run's
+ * outputs carry just its new rows (`kv_appended.*`), which are written into
+ * the buffers, so the whole present cache never crosses the binding, whose
+ * output copies cost time in proportion to their size. Rows are right-padded:
+ * row b's tokens occupy positions [0, lengths[b]). The capacity doubles when
+ * a run needs more.
  */
 export class KvCache {
-  private tensors: Map<string, ort.Tensor>;
+  private readonly buffers = new Map<string, Float32Array>();
+  private capacity = 0;
   /** tokens cached per row */
   readonly lengths: number[];
 
   private constructor(
     private readonly config: ModelConfig,
-    tensors: Map<string, ort.Tensor>,
-    lengths: number[],
+    batch: number,
   ) {
-    this.tensors = tensors;
-    this.lengths = lengths;
+    this.lengths = new Array<number>(batch).fill(0);
+    this.reserve(INITIAL_CAPACITY);
   }
 
   static empty(config: ModelConfig, batch: number): KvCache {
-    const tensors = new Map<string, ort.Tensor>();
-    const dims = [batch, config.numKvHeads, 0, config.headDim];
-    for (let i = 0; i < config.numLayers; i++) {
-      tensors.set(GRAPH_INPUTS.pastKey(i), new ort.Tensor('float32', new Float32Array(0), dims));
-      tensors.set(GRAPH_INPUTS.pastValue(i), new ort.Tensor('float32', new Float32Array(0), dims));
-    }
-    return new KvCache(config, tensors, new Array<number>(batch).fill(0));
+    return new KvCache(config, batch);
   }
 
   get batch(): number {
     return this.lengths.length;
   }
 
-  /** Length of the shared buffer (the longest row, padding included). */
-  get bufferLength(): number {
-    const first = this.tensors.get(GRAPH_INPUTS.pastKey(0));
-    return first ? (first.dims[2] as number) : 0;
+  /** The longest row. */
+  get maxLength(): number {
+    return Math.max(0, ...this.lengths);
   }
 
-  feeds(): Record<string, ort.Tensor> {
-    return Object.fromEntries(this.tensors);
-  }
-
-  /** Takes the run's present.* outputs as the new past and advances the row lengths. */
-  advance(outputs: Record<string, ort.Tensor>, added: number[]): void {
-    for (let i = 0; i < this.config.numLayers; i++) {
-      this.tensors.set(GRAPH_INPUTS.pastKey(i), outputs[GRAPH_OUTPUTS.presentKey(i)] as ort.Tensor);
-      this.tensors.set(GRAPH_INPUTS.pastValue(i), outputs[GRAPH_OUTPUTS.presentValue(i)] as ort.Tensor);
+  /** Makes room for `tokens` positions per row, keeping what is cached. */
+  reserve(tokens: number): void {
+    if (tokens <= this.capacity) return;
+    const capacity = Math.max(tokens, this.capacity * 2, INITIAL_CAPACITY);
+    const { numKvHeads: heads, headDim } = this.config;
+    for (const name of this.pastNames()) {
+      const grown = new Float32Array(this.batch * heads * capacity * headDim);
+      const old = this.buffers.get(name);
+      for (let bh = 0; old && bh < this.batch * heads; bh++) {
+        grown.set(old.subarray(bh * this.capacity * headDim, (bh * this.capacity + this.maxLength) * headDim), bh * capacity * headDim);
+      }
+      this.buffers.set(name, grown);
     }
-    added.forEach((n, row) => {
-      this.lengths[row] = (this.lengths[row] as number) + n;
+    this.capacity = capacity;
+  }
+
+  /** The past_key_values.* feeds: the buffers themselves, not copies. */
+  feeds(): Record<string, ort.Tensor> {
+    const dims = [this.batch, this.config.numKvHeads, this.capacity, this.config.headDim];
+    return Object.fromEntries(this.pastNames().map((name) => [name, new ort.Tensor('float32', this.buffers.get(name) as Float32Array, dims)]));
+  }
+
+  /** The outputs holding a run's new keys/values. */
+  appendedNames(): string[] {
+    return Array.from({ length: this.config.numLayers }, (_, i) => [GRAPH_OUTPUTS.appendedKey(i), GRAPH_OUTPUTS.appendedValue(i)]).flat();
+  }
+
+  /**
+   * Writes a run's new rows (kv_appended.*, [B, kvH, S, hd]) into the buffers
+   * where the graph placed them (row b from max(len_b - S, 0)) and advances
+   * the row lengths by `added`.
+   */
+  append(outputs: Record<string, ort.Tensor>, added: number[]): void {
+    const { numKvHeads: heads, headDim, numLayers } = this.config;
+    const after = this.lengths.map((n, b) => n + (added[b] as number));
+    for (let layer = 0; layer < numLayers; layer++) {
+      for (const [past, appended] of [
+        [GRAPH_INPUTS.pastKey(layer), GRAPH_OUTPUTS.appendedKey(layer)],
+        [GRAPH_INPUTS.pastValue(layer), GRAPH_OUTPUTS.appendedValue(layer)],
+      ] as const) {
+        const rows = outputs[appended] as ort.Tensor;
+        const chunk = rows.dims[2] as number;
+        const data = rows.data as Float32Array;
+        const buffer = this.buffers.get(past) as Float32Array;
+        for (let b = 0; b < this.batch; b++) {
+          const start = Math.max((after[b] as number) - chunk, 0);
+          for (let h = 0; h < heads; h++) {
+            const from = ((b * heads + h) * chunk) * headDim;
+            buffer.set(data.subarray(from, from + chunk * headDim), ((b * heads + h) * this.capacity + start) * headDim);
+          }
+        }
+      }
+    }
+    after.forEach((n, b) => {
+      this.lengths[b] = n;
     });
   }
 
-  /** Keeps the first `length` positions of every row (a copy of what stays), dropping the rest. */
+  /** Forgets every row's positions from `length` on. */
   truncate(length: number): void {
-    if (length >= this.bufferLength) return;
-    const { numKvHeads: heads, headDim } = this.config;
-    for (const [name, tensor] of this.tensors) {
-      const past = tensor.dims[2] as number;
-      const data = tensor.data as Float32Array;
-      const kept = new Float32Array(this.batch * heads * length * headDim);
-      for (let bh = 0; bh < this.batch * heads; bh++) {
-        kept.set(data.subarray(bh * past * headDim, (bh * past + length) * headDim), bh * length * headDim);
-      }
-      this.tensors.set(name, new ort.Tensor('float32', kept, [this.batch, heads, length, headDim]));
-    }
     this.lengths.forEach((n, row) => {
       this.lengths[row] = Math.min(n, length);
     });
@@ -77,7 +109,11 @@ export class KvCache {
   /** Bytes held by the cache. */
   byteLength(): number {
     let total = 0;
-    for (const t of this.tensors.values()) total += (t.data as Float32Array).byteLength;
+    for (const buffer of this.buffers.values()) total += buffer.byteLength;
     return total;
+  }
+
+  private pastNames(): string[] {
+    return Array.from({ length: this.config.numLayers }, (_, i) => [GRAPH_INPUTS.pastKey(i), GRAPH_INPUTS.pastValue(i)]).flat();
   }
 }

@@ -35,13 +35,14 @@ export async function runStep(
     throw new PlugboardError('INVALID_ARGUMENT', `step has ${rows.length} rows but the cache holds ${cache.batch}`);
   }
   const width = Math.max(...rows.map((r) => r.tokens.length));
-  const pastLength = cache.bufferLength;
-  if (pastLength > 0 && width > 1 && rows.length > 1) {
+  if (cache.maxLength > 0 && width > 1 && rows.length > 1) {
     // GroupQueryAttention (CPU) takes a multi-token chunk over a past only for one row
     throw new PlugboardError('INVALID_ARGUMENT', 'several tokens can continue a cache only in a batch of one row; continue rows one at a time');
   }
   const batch = rows.length;
-  const total = pastLength + width;
+  // keys per row after this run; the longest row sets total_sequence_length
+  const total = Math.max(...rows.map((r, b) => (cache.lengths[b] as number) + r.tokens.length));
+  cache.reserve(total);
   const ids = new BigInt64Array(batch * width);
   const positions = new BigInt64Array(batch * width);
   const mask = new BigInt64Array(batch * total);
@@ -68,8 +69,11 @@ export async function runStep(
     feeds[GRAPH_INPUTS.adapterIndex] = new ort.Tensor('int64', adapterIndex, [batch]);
     feeds[GRAPH_INPUTS.adapterMask] = new ort.Tensor('float32', adapterMask, [batch, width]);
   }
-  const outputs = await runSession(session, feeds);
-  cache.advance(outputs as Record<string, ort.Tensor>, rows.map((r) => r.tokens.length));
+  // fetch only the new KV rows, never the whole present.* (the binding copies every output)
+  const fetches = ['logits', ...cache.appendedNames()];
+  if (session.outputNames.includes('hidden_states')) fetches.push('hidden_states');
+  const outputs = await runSession(session, feeds, fetches);
+  cache.append(outputs as Record<string, ort.Tensor>, rows.map((r) => r.tokens.length));
   const logits = outputs.logits as ort.Tensor;
   return {
     logits: logits.data as Float32Array,
