@@ -160,7 +160,7 @@ const bottleneckSlot = createAdapterBank(bottleneck).load(randomLoadedBottleneck
 log('decode rates, interleaved rounds: base, LoRA, LISA, bottleneck');
 const decode = await decodeOverheads(
   [{ model: base }, { model: lora, slot: slots[0] }, { model: lisa, slot: lisaSlot }, { model: bottleneck, slot: bottleneckSlot }],
-  Number(flags.rounds ?? 8),
+  Number(flags.rounds ?? 12),
 );
 const [baseRate, loraRate, lisaRate, adapterRate] = decode.rates as [number, number, number, number];
 const [, loraOverhead, lisaOverhead, adapterOverhead] = decode.overheads as [number, number, number, number];
