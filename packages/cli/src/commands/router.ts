@@ -2,20 +2,25 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PlugboardError } from '@plugboard/core';
 import { EvalStrategySchema, generateMultiDomainDataset, runRouterEval } from '@plugboard/router';
+import { SkillRegistry, skillRoute } from '@plugboard/skills';
 import type { EvalStrategy } from '@plugboard/router';
 
 export function registerRouter(program: Command): void {
   const router = program.command('router').description('step routing');
   router
     .command('eval')
-    .description('fit a router on routes and evaluate it on labeled JSONL ({"text","label"|null} per line); prints JSON')
-    .requiredOption('--routes <file>', 'routes JSON: [{name, examples, keywords?}] or {routes, outOfScope}')
+    .description('fit a router on routes (a routes file or a folder of skills) and evaluate it on labeled JSONL ({"text","label"|null} per line); prints JSON')
+    .option('--routes <file>', 'routes JSON: [{name, examples, keywords?}] or {routes, outOfScope}')
+    .option('--skills <dir>', 'a folder of skill packages: their manifests\' routing sections are the routes')
     .requiredOption('--data <file>', 'evaluation data, JSONL')
     .addOption(new Option('--strategy <name>', 'routing strategy').choices(EvalStrategySchema.options).default('linear'))
     .option('--svg <file>', 'also write the confusion matrix as an SVG picture')
-    .action(async (flags: { routes: string; data: string; strategy: EvalStrategy; svg?: string }) => {
-      const result = await runRouterEval({ routesFile: flags.routes, dataFile: flags.data, strategy: flags.strategy });
+    .action(async (flags: { routes?: string; skills?: string; data: string; strategy: EvalStrategy; svg?: string }) => {
+      if (Boolean(flags.routes) === Boolean(flags.skills)) throw new PlugboardError('INVALID_ARGUMENT', 'give exactly one of --routes FILE or --skills DIR');
+      const routes = flags.skills ? new SkillRegistry().addFolder(flags.skills).map(skillRoute) : undefined;
+      const result = await runRouterEval({ routesFile: flags.routes, routes, dataFile: flags.data, strategy: flags.strategy });
       if (flags.svg) writeFileSync(flags.svg, result.confusionSvg);
       const { confusionSvg: _svg, ...printable } = result;
       process.stdout.write(`${JSON.stringify(printable, null, 2)}\n`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,18 @@ describe('SkillRegistry', () => {
     expect(registry.remove('sql')).toBe(false);
     expect(registry.list().map((s) => s.manifest.name)).toEqual(['math']);
     expect(codeOf(() => registry.get('sql'))).toBe('INVALID_ARGUMENT');
+  });
+
+  it('adds every skill package in a folder, skipping other entries', () => {
+    const folder = join(root, 'skills-folder');
+    writeFixtureSkill(join(folder, 'b-sql'), { config: model.config, name: 'sql', examples: ['count the users'] });
+    writeFixtureSkill(join(folder, 'a-math'), { config: model.config, name: 'math', examples: ['integrate x^2'] });
+    mkdirSync(join(folder, 'notes'));
+    writeFileSync(join(folder, 'README.md'), 'not a skill');
+    const registry = new SkillRegistry();
+    expect(registry.addFolder(folder).map((s) => s.manifest.name)).toEqual(['math', 'sql']);
+    expect(registry.routes().map((r) => r.name)).toEqual(['math', 'sql']);
+    expect(() => registry.addFolder(join(root, 'missing'))).toThrow(expect.objectContaining({ code: 'FILE_NOT_FOUND' }));
   });
 
   it('refuses a second skill of the same name unless asked to replace it', () => {

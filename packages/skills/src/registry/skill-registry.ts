@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { PlugboardError } from '@plugboard/core';
 import type { LoadedAdapter } from '@plugboard/core';
 import { resolveBaseModel } from '../manifest/base-model-ref.ts';
@@ -8,6 +10,7 @@ import { readSkillAdapter } from '../manifest/read-skill-adapter.ts';
 import type { Skill } from '../manifest/skill.ts';
 import type { SkillProblem } from '../manifest/skill-problem.ts';
 import { skillProblems } from '../manifest/skill-problems.ts';
+import { PACKAGE_JSON_FILE, PACKAGE_MANIFEST_FIELD, SKILL_MANIFEST_FILE } from '../manifest/read-manifest.ts';
 import { skillRoute } from './skill-route.ts';
 import type { SkillRoute } from './skill-route.ts';
 
@@ -45,6 +48,22 @@ export class SkillRegistry {
     }
     this.skills.set(name, loaded);
     return loaded;
+  }
+
+  /**
+   * Adds every skill package directly inside `dir` (a folder with skill.json or
+   * a package.json carrying a "plugboard" field), in name order; other entries
+   * are skipped. A malformed skill still fails loudly.
+   */
+  addFolder(dir: string, options: AddSkillOptions = {}): Skill[] {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new PlugboardError('FILE_NOT_FOUND', `skills folder ${dir} does not exist`);
+    }
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && isSkillFolder(join(dir, entry.name)))
+      .map((entry) => entry.name)
+      .sort()
+      .map((name) => this.add(join(dir, name), options));
   }
 
   has(name: string): boolean {
@@ -95,5 +114,16 @@ export class SkillRegistry {
   /** Reads the skill's adapter weights for the bank (checked against `base`); nothing is cached here. */
   loadAdapter(name: string, base: BaseModelRef): LoadedAdapter {
     return readSkillAdapter(this.get(name), base);
+  }
+}
+
+function isSkillFolder(dir: string): boolean {
+  if (existsSync(join(dir, SKILL_MANIFEST_FILE))) return true;
+  const packageJson = join(dir, PACKAGE_JSON_FILE);
+  if (!existsSync(packageJson)) return false;
+  try {
+    return PACKAGE_MANIFEST_FIELD in (JSON.parse(readFileSync(packageJson, 'utf8')) as Record<string, unknown>);
+  } catch {
+    return true; // let add() report the malformed package.json
   }
 }
