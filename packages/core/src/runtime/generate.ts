@@ -72,10 +72,16 @@ class RowState {
     readonly prefilled: number,
     readonly decoder: StreamDecoder,
     readonly stops: StopStringMatcher,
-  ) {}
+  ) {
+    this.context = [...prompt];
+  }
 
-  context(): number[] {
-    return this.prompt.concat(this.generated);
+  /** prompt + generated, grown in place (the repetition penalty reads it every step) */
+  readonly context: number[];
+
+  accept(token: number): void {
+    this.generated.push(token);
+    this.context.push(token);
   }
 }
 
@@ -124,9 +130,9 @@ async function* generationLoop(
       // the newest token's logits: after a right-padded prefill of an all-token graph, at the row's chunk length - 1
       const last = decodeSteps === 0 ? Math.min(requests[i]?.tokens.length as number, output.tokensPerRow) - 1 : 0;
       const offset = (i * output.tokensPerRow + last) * output.vocabSize;
-      const tokenId = samplers[i]!.sample(output.logits.subarray(offset, offset + output.vocabSize), row.context());
+      const tokenId = samplers[i]!.sample(output.logits.subarray(offset, offset + output.vocabSize), row.context);
       if (row.generated.length === 0) row.firstTokenAt = performance.now();
-      row.generated.push(tokenId);
+      row.accept(tokenId);
       if (stopTokens.has(tokenId)) {
         row.finish = 'stop';
         row.stoppedBy = tokenId;
