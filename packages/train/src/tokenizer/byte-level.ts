@@ -1,31 +1,10 @@
-/**
- * GPT-2's byte-level alphabet: every byte gets a visible Unicode character so
- * that BPE tokens are printable strings. Printable Latin-1 bytes map to
- * themselves; the rest (controls, space, soft hyphen …) are shifted to
- * U+0100 and up, in byte order. Qwen2, Llama 3 and @huggingface/tokenizers
- * use this exact table.
- */
-function buildByteToChar(): string[] {
-  const isPrintable = (byte: number): boolean =>
-    (byte >= 0x21 && byte <= 0x7e) || (byte >= 0xa1 && byte <= 0xac) || (byte >= 0xae && byte <= 0xff);
-  const table: string[] = [];
-  let shifted = 0;
-  for (let byte = 0; byte < 256; byte++) {
-    table.push(String.fromCharCode(isPrintable(byte) ? byte : 256 + shifted++));
-  }
-  return table;
-}
+import { byteLevelAlphabet, byteLevelVocabOrder } from '@plugboard/core';
 
-/** BYTE_TO_CHAR[b] is the single character that stands for byte b. */
-export const BYTE_TO_CHAR: readonly string[] = buildByteToChar();
+/** BYTE_TO_CHAR[b] is the single character that stands for byte b (GPT-2's table, as core builds it). */
+export const BYTE_TO_CHAR: readonly string[] = byteLevelAlphabet();
 
-/**
- * The 256 byte tokens in GPT-2/Qwen2 vocabulary order (by code point:
- * printable bytes first, shifted ones after), so token 0 is "!" as there.
- */
-export const BYTE_TOKENS_IN_VOCAB_ORDER: readonly string[] = [...BYTE_TO_CHAR].sort(
-  (a, b) => a.charCodeAt(0) - b.charCodeAt(0),
-);
+/** The 256 byte tokens in GPT-2/Qwen2 vocabulary order, so token 0 is "!" as there. */
+export const BYTE_TOKENS_IN_VOCAB_ORDER: readonly string[] = byteLevelVocabOrder();
 
 const CHAR_TO_BYTE: ReadonlyMap<string, number> = new Map(BYTE_TO_CHAR.map((char, byte) => [char, byte]));
 

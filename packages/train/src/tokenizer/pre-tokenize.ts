@@ -1,13 +1,6 @@
 /**
- * Qwen2's pre-tokenization split, as written into tokenizer.json. It is an
- * Oniguruma pattern (the Rust `tokenizers` crate's engine), so it is kept
- * verbatim for other tools to read.
- */
-export const QWEN2_SPLIT_PATTERN =
-  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-
-/**
- * The same pattern in JavaScript: Node 20 has no inline `(?i:…)` groups, so
+ * Core's QWEN2_SPLIT_PATTERN (Oniguruma, kept verbatim in tokenizer.json) in
+ * JavaScript: Node 20 has no inline `(?i:…)` groups, so
  * the contractions spell out both cases, and `\s` becomes
  * `\p{White_Space}` because JavaScript's `\s` adds U+FEFF and misses U+0085.
  * This is the translation @huggingface/tokenizers makes when it loads the

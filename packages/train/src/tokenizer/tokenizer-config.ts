@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHATML_TOOLS_TEMPLATE } from './chatml-template.ts';
+import { CHATML_TOOLS_TEMPLATE } from '@plugboard/core';
 import { CHATML_TOKENS } from './special-tokens.ts';
 import type { AddedTokenJson } from './tokenizer-json.ts';
 

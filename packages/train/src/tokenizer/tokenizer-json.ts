@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { QWEN2_SPLIT_PATTERN } from './pre-tokenize.ts';
+import { QWEN2_SPLIT_PATTERN } from '@plugboard/core';
 import { isSkippedWhenDecoding } from './special-tokens.ts';
 
 const byteLevelSchema = z.object({
