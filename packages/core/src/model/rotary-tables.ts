@@ -1,12 +1,15 @@
 import type { ModelConfig } from '../hf/config.ts';
 
 /**
- * cos/sin caches [maxPositions, headDim/2] for rotary embeddings (HF
- * rotate_half convention), computed in float64 then stored as float32.
+ * cos/sin caches [rows, headDim/2] for positions 0..rows-1 (default the
+ * model's max_position_embeddings) for rotary embeddings (HF rotate_half
+ * convention), computed in float64 then stored as float32.
  */
-export function rotaryTables(config: ModelConfig): { cos: Float32Array; sin: Float32Array; rows: number; half: number } {
+export function rotaryTables(
+  config: Pick<ModelConfig, 'headDim' | 'ropeTheta' | 'maxPositionEmbeddings'>,
+  rows = config.maxPositionEmbeddings,
+): { cos: Float32Array; sin: Float32Array; rows: number; half: number } {
   const half = config.headDim / 2;
-  const rows = config.maxPositionEmbeddings;
   const cos = new Float32Array(rows * half);
   const sin = new Float32Array(rows * half);
   for (let j = 0; j < half; j++) {

@@ -1,4 +1,4 @@
-import { attr, bytesOf } from '@plugboard/core';
+import { attr, bytesOf, rotaryTables } from '@plugboard/core';
 import type { GraphBuilder } from '@plugboard/core';
 
 export interface RotaryConstants {
@@ -8,23 +8,21 @@ export interface RotaryConstants {
   headDim: number;
 }
 
-/** cos/sin tables for positions 0..S-1 (Hugging Face rotate_half convention), as graph constants. */
+/** cos/sin for positions 0..S-1 as graph constants [S, headDim]: core's half-width tables, each row repeated twice to match rotate_half. */
 export function rotaryConstants(b: GraphBuilder, sequence: number, headDim: number, theta: number): RotaryConstants {
-  const half = headDim / 2;
-  const cos = new Float32Array(sequence * headDim);
-  const sin = new Float32Array(sequence * headDim);
-  for (let t = 0; t < sequence; t++) {
-    for (let j = 0; j < half; j++) {
-      const angle = t / theta ** ((2 * j) / headDim);
-      for (const offset of [j, j + half]) {
-        cos[t * headDim + offset] = Math.cos(angle);
-        sin[t * headDim + offset] = Math.sin(angle);
-      }
+  const tables = rotaryTables({ headDim, ropeTheta: theta, maxPositionEmbeddings: sequence });
+  const widen = (half: Float32Array) => {
+    const full = new Float32Array(sequence * headDim);
+    for (let t = 0; t < sequence; t++) {
+      const row = half.subarray(t * tables.half, (t + 1) * tables.half);
+      full.set(row, t * headDim);
+      full.set(row, t * headDim + tables.half);
     }
-  }
+    return full;
+  };
   return {
-    cos: b.initializer('rotary.cos', 'float32', [sequence, headDim], bytesOf(cos)),
-    sin: b.initializer('rotary.sin', 'float32', [sequence, headDim], bytesOf(sin)),
+    cos: b.initializer('rotary.cos', 'float32', [sequence, headDim], bytesOf(widen(tables.cos))),
+    sin: b.initializer('rotary.sin', 'float32', [sequence, headDim], bytesOf(widen(tables.sin))),
     headDim,
   };
 }
