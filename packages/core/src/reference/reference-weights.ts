@@ -1,5 +1,5 @@
-import { PlugboardError } from '../errors/plugboard-error.ts';
-import { expectedWeightShapes, GLOBAL_WEIGHT_NAMES, layerWeightNames } from '../hf/config.ts';
+import { GLOBAL_WEIGHT_NAMES, layerWeightNames } from '../hf/config.ts';
+import { validateWeights } from '../hf/validate-weights.ts';
 import type { ModelConfig } from '../hf/config.ts';
 import type { WeightSource } from '../hf/weight-source.ts';
 
@@ -32,18 +32,7 @@ export interface ReferenceWeights {
 
 /** Reads every weight the config needs as float32, checking presence and shape first. */
 export function loadReferenceWeights(config: ModelConfig, weights: WeightSource): ReferenceWeights {
-  for (const [name, shape] of expectedWeightShapes(config)) {
-    if (!weights.has(name)) {
-      throw new PlugboardError('WEIGHT_MISSING', `weight "${name}" is missing; the ${config.architecture} config needs it`);
-    }
-    const actual = weights.info(name).shape;
-    if (actual.join(',') !== shape.join(',')) {
-      throw new PlugboardError(
-        'WEIGHT_SHAPE_MISMATCH',
-        `weight "${name}" has shape [${actual}] but the config implies [${shape}]; check config.json against the weights`,
-      );
-    }
-  }
+  validateWeights(weights, config);
   const load = (name: string): Float32Array => weights.float32(name);
   const optional = (enabled: boolean, name: string): Float32Array | undefined => (enabled ? load(name) : undefined);
   const embedTokens = load(GLOBAL_WEIGHT_NAMES.embedTokens);
