@@ -70,7 +70,9 @@ class InferenceGraphWriter {
     const lengths = b.op1('ReduceSum', [attentionMask, b.constant('int64', [1])], { keepdims: attr.int(0) });
     const seqlensK = b.op1('Cast', [b.op1('Sub', [lengths, b.constant('int64', [1], [])])], { to: attr.int(6) });
     const totalLength = b.op1('Cast', [b.op1('Squeeze', [this.dim(attentionMask, 1)])], { to: attr.int(6) });
-    this.appendedIndex = this.appendedPositions(inputIds, lengths);
+    // this run's tokens per row (the padded chunk length), [1]
+    const chunk = this.dim(inputIds, 1);
+    this.appendedIndex = this.appendedPositions(chunk, lengths);
 
     const rotary = rotaryTables(config);
     const cos = b.initializer('rotary.cos', 'float32', [rotary.rows, rotary.half], bytesOf(rotary.cos));
@@ -98,7 +100,7 @@ class InferenceGraphWriter {
       b.op1('Identity', [hidden], {}, { output: 'hidden_states' });
       b.output('hidden_states', 'float32', ['batch', 'sequence', config.hiddenSize]);
     }
-    const head = this.options.logits === 'last' ? this.lastTokenOf(hidden, inputIds, lengths) : hidden;
+    const head = this.options.logits === 'last' ? this.lastTokenOf(hidden, chunk, lengths) : hidden;
     this.lmHead(head);
     b.output('logits', 'float32', ['batch', this.options.logits === 'last' ? 1 : 'sequence', config.vocabSize]);
     return b.build();
@@ -223,9 +225,8 @@ class InferenceGraphWriter {
    * max(len - S, 0) .. + S - 1 (a first, right-padded chunk starts at 0),
    * as a GatherElements index [B, kvH, S, hd].
    */
-  private appendedPositions(inputIds: string, lengths: string): string {
+  private appendedPositions(chunk: string, lengths: string): string {
     const { b, config } = this;
-    const chunk = this.dim(inputIds, 1);
     const start = b.op1('Max', [b.op1('Sub', [lengths, chunk]), b.constant('int64', [0], [])]);
     const offsets = b.op1('Range', [b.constant('int64', [0], []), b.op1('Squeeze', [chunk]), b.constant('int64', [1], [])]);
     const positions = b.op1('Add', [b.op1('Unsqueeze', [start, b.constant('int64', [1])]), b.op1('Unsqueeze', [offsets, b.constant('int64', [0])])]);
@@ -238,9 +239,9 @@ class InferenceGraphWriter {
    * (no past) ends at the row's own length - 1; a chunk continuing a cache has
    * the same length S in every row, so it ends at S - 1. min() covers both.
    */
-  private lastTokenOf(hidden: string, inputIds: string, lengths: string): string {
+  private lastTokenOf(hidden: string, chunk: string, lengths: string): string {
     const { b, config } = this;
-    const chunkEnd = b.op1('Sub', [this.dim(inputIds, 1), b.constant('int64', [1])]);
+    const chunkEnd = b.op1('Sub', [chunk, b.constant('int64', [1])]);
     const index = b.op1('Min', [b.op1('Sub', [lengths, b.constant('int64', [1], [])]), chunkEnd]);
     const shaped = b.op1('Unsqueeze', [index, b.constant('int64', [1, 2])]);
     const expanded = b.op1('Expand', [shaped, b.constant('int64', [1, 1, config.hiddenSize])]);
