@@ -9,7 +9,7 @@ import { bottleneckLayers, loraLayers, slotTensorSpecs } from './adapter-slots.t
 import type { AdapterContext } from './adapter-ops.ts';
 import { addBottleneck, addLora } from './adapter-ops.ts';
 import type { InferenceBuildOptions } from './build-options.ts';
-import { projection } from './projection.ts';
+import { fusedProjection, projection } from './projection.ts';
 import { rotaryTables } from './rotary-tables.ts';
 
 export const GRAPH_INPUTS = {
@@ -125,24 +125,12 @@ class InferenceGraphWriter {
   private attention(layer: number, x: string, positionIds: string, seqlensK: string, totalLength: string, cos: string, sin: string): string {
     const { b, config } = this;
     const names = layerWeightNames(layer);
-    const biases = config.attentionBias ? [names.qBias, names.kBias, names.vBias] : [null, null, null];
-    const [projectedQ, projectedK, v] = this.linears(x, layer, ['q', 'k', 'v'], [names.q, names.k, names.v], biases) as [string, string, string];
-    let q = projectedQ;
-    let k = projectedK;
-    if (config.qkNorm) {
-      q = this.headNorm(q, config.numHeads, names.qNorm);
-      k = this.headNorm(k, config.numKvHeads, names.kNorm);
-    }
-    // GQA rotates q/k itself when head_dim allows (a multiple of 16), from the explicit position ids
     const fusedRotary = config.headDim % 16 === 0;
-    if (!fusedRotary) {
-      q = this.rotate(q, positionIds, cos, sin, config.numHeads);
-      k = this.rotate(k, positionIds, cos, sin, config.numKvHeads);
-    }
     const rotaryInputs = fusedRotary ? [cos, sin, positionIds] : [];
+    const qkv = this.packedQkv(layer, x, fusedRotary) ?? this.separateQkv(layer, x, positionIds, cos, sin, fusedRotary);
     const [context] = b.op(
       'GroupQueryAttention',
-      [q, k, v, GRAPH_INPUTS.pastKey(layer), GRAPH_INPUTS.pastValue(layer), seqlensK, totalLength, ...rotaryInputs],
+      [...qkv, GRAPH_INPUTS.pastKey(layer), GRAPH_INPUTS.pastValue(layer), seqlensK, totalLength, ...rotaryInputs],
       {
         num_heads: attr.int(config.numHeads),
         kv_num_heads: attr.int(config.numKvHeads),
@@ -167,10 +155,46 @@ class InferenceGraphWriter {
     return this.linear(context as string, layer, 'o', names.o);
   }
 
+  /**
+   * q|k|v as the one fused projection GQA takes packed (empty key/value
+   * inputs), so no Split copies them apart: possible when nothing acts on
+   * q, k or v alone (qk-norm, a separate rotary, LoRA on one of them).
+   */
+  private packedQkv(layer: number, x: string, fusedRotary: boolean): [string, string, string] | null {
+    const { b, config } = this;
+    const modules = ['q', 'k', 'v'] as const;
+    if (config.qkNorm || !fusedRotary || modules.some((m) => this.loraAt.has(`${layer}.${m}`))) return null;
+    const names = layerWeightNames(layer);
+    let qkv = fusedProjection(b, x, this.weights, [names.q, names.k, names.v], this.options.quantization);
+    if (config.attentionBias) qkv = b.op1('Add', [qkv, this.concatenatedVector(`layers.${layer}.qkv_bias`, [names.qBias, names.kBias, names.vBias])]);
+    return [qkv, '', ''];
+  }
+
+  private separateQkv(layer: number, x: string, positionIds: string, cos: string, sin: string, fusedRotary: boolean): [string, string, string] {
+    const { config } = this;
+    const names = layerWeightNames(layer);
+    const biases = config.attentionBias ? [names.qBias, names.kBias, names.vBias] : [null, null, null];
+    const [projectedQ, projectedK, v] = this.linears(x, layer, ['q', 'k', 'v'], [names.q, names.k, names.v], biases) as [string, string, string];
+    let q = projectedQ;
+    let k = projectedK;
+    if (config.qkNorm) {
+      q = this.headNorm(q, config.numHeads, names.qNorm);
+      k = this.headNorm(k, config.numKvHeads, names.kNorm);
+    }
+    // GQA rotates q/k itself when head_dim allows (a multiple of 16), from the explicit position ids
+    if (!fusedRotary) {
+      q = this.rotate(q, positionIds, cos, sin, config.numHeads);
+      k = this.rotate(k, positionIds, cos, sin, config.numKvHeads);
+    }
+    return [q, k, v];
+  }
+
   private mlp(layer: number, x: string): string {
     const { b } = this;
     const names = layerWeightNames(layer);
-    const [gate, up] = this.linears(x, layer, ['gate', 'up'], [names.gate, names.up], [null, null]) as [string, string];
+    // two matmuls, not one fused gate|up: splitting a fused output copies S × 2·intermediate floats in prefill
+    const gate = this.linear(x, layer, 'gate', names.gate);
+    const up = this.linear(x, layer, 'up', names.up);
     const act = b.op1('Mul', [b.op1('Mul', [gate, b.op1('Sigmoid', [gate])]), up]);
     const down = this.linear(act, layer, 'down', names.down);
     const layout = this.options.adapters;
@@ -271,6 +295,20 @@ class InferenceGraphWriter {
     if (this.b.has(name)) return name;
     const n = this.weights.info(name).shape.reduce((a, c) => a * c, 1);
     return this.b.initializer(name, 'float32', [n], () => bytesOf(this.weights.float32(name)));
+  }
+
+  /** Several weight vectors end to end, as one initializer. */
+  private concatenatedVector(name: string, weightNames: string[]): string {
+    const length = weightNames.reduce((n, w) => n + this.weights.info(w).shape.reduce((a, c) => a * c, 1), 0);
+    return this.b.initializer(name, 'float32', [length], () => {
+      const out = new Float32Array(length);
+      let offset = 0;
+      for (const part of weightNames.map((n) => this.weights.float32(n))) {
+        out.set(part, offset);
+        offset += part.length;
+      }
+      return bytesOf(out);
+    });
   }
 
   /** dimension `axis` of a value's shape, as int64 [1] */

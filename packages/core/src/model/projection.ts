@@ -21,9 +21,27 @@ function stackedRows(weights: WeightSource, names: readonly string[]): Float32Ar
 /**
  * y = x · [W₁; W₂; …]ᵀ for HF Linear weights W_i [out_i, in] sharing an input:
  * one MatMul over the transposed, row-stacked weights (or MatMulNBits over
- * the quantized ones), split back into one output per weight. Fusing q/k/v
- * and gate/up halves the matmuls a decode step launches. Weight bytes are
- * produced lazily so the serializer streams them one tensor at a time.
+ * the quantized ones), its outputs side by side on the last axis. Weight
+ * bytes are produced lazily so the serializer streams them one tensor at a time.
+ */
+export function fusedProjection(
+  b: GraphBuilder,
+  x: string,
+  weights: WeightSource,
+  weightNames: readonly string[],
+  quantization: Quantization | null,
+): string {
+  const outFeatures = outFeaturesOf(weights, weightNames).reduce((a, c) => a + c, 0);
+  const inFeatures = (weights.info(weightNames[0] as string).shape as [number, number])[1];
+  const name = weightNames.join('+');
+  const rows = () => stackedRows(weights, weightNames);
+  return quantization === null ? denseMatMul(b, x, name, inFeatures, outFeatures, rows) : quantizedMatMul(b, x, name, inFeatures, outFeatures, rows, quantization);
+}
+
+/**
+ * One output per weight: the fused projection split back apart (q/k/v when
+ * something must act on them one by one). One matmul instead of three saves
+ * launches in decode; the Split costs a copy of the outputs.
  */
 export function projection(
   b: GraphBuilder,
@@ -32,13 +50,13 @@ export function projection(
   weightNames: readonly string[],
   quantization: Quantization | null,
 ): string[] {
-  const outs = weightNames.map((name) => (weights.info(name).shape as [number, number])[0]);
-  const inFeatures = (weights.info(weightNames[0] as string).shape as [number, number])[1];
-  const outFeatures = outs.reduce((a, c) => a + c, 0);
-  const name = weightNames.join('+');
-  const y = quantization === null ? denseMatMul(b, x, name, inFeatures, outFeatures, () => stackedRows(weights, weightNames)) : quantizedMatMul(b, x, name, inFeatures, outFeatures, () => stackedRows(weights, weightNames), quantization);
+  const y = fusedProjection(b, x, weights, weightNames, quantization);
   if (weightNames.length === 1) return [y];
-  return b.op('Split', [y, b.constant('int64', outs)], { axis: attr.int(-1) }, { outputs: weightNames.length });
+  return b.op('Split', [y, b.constant('int64', outFeaturesOf(weights, weightNames))], { axis: attr.int(-1) }, { outputs: weightNames.length });
+}
+
+function outFeaturesOf(weights: WeightSource, weightNames: readonly string[]): number[] {
+  return weightNames.map((name) => (weights.info(name).shape as [number, number])[0]);
 }
 
 function denseMatMul(b: GraphBuilder, x: string, name: string, inFeatures: number, outFeatures: number, rows: () => Float32Array): string {

@@ -117,6 +117,11 @@ describe('inference graph vs reference forward (fp32, max abs diff ≤ 1e-4)', (
     expect(await compare({ fixture: { architecture: 'qwen3' }, layout, prompts: [prompt(7, 12), prompt(5, 13)], slots: [1, 2] })).toBeLessThan(TOLERANCE);
   });
 
+  it('qwen2 with a LoRA on q/v in one layer only: that layer splits q|k|v, the others feed GQA packed', async () => {
+    const layout: AdapterSlotLayout = { slots: 2, lora: { rank: 4, modules: ['q', 'v'], layers: [1] } };
+    expect(await compare({ fixture: { architecture: 'qwen2' }, layout, prompts: [prompt(9, 14)], slots: [1] })).toBeLessThan(TOLERANCE);
+  });
+
   it('the adapter mask switches the adapter off on some tokens', async () => {
     const layout: AdapterSlotLayout = { slots: 2, lora: { rank: 4, modules: ['q', 'k', 'v', 'o'] }, bottleneck: { width: 4, activation: 'relu' } };
     const masks = [[0, 0, 0, 0, 1, 1, 1, 1]];

@@ -1,0 +1,63 @@
+/**
+ * The graph's shape where it matters for speed: q|k|v reach
+ * GroupQueryAttention packed (no Split copy) unless something acts on q, k
+ * or v alone, and gate/up are two matmuls. Numerics are checked against the
+ * reference forward in graph-vs-reference.test.ts.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TINY_SHAPES } from '../fixtures/fixture-options.ts';
+import type { FixtureOptionsInput } from '../fixtures/fixture-options.ts';
+import { useTempDir } from '../fixtures/test-helpers.ts';
+import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
+import { readModelConfig } from '../hf/config.ts';
+import { openWeights } from '../hf/safetensors-weights.ts';
+import type { Graph } from '../graph/ir.ts';
+import type { AdapterSlotLayout } from './adapter-slots.ts';
+import { buildInferenceGraph } from './inference-graph.ts';
+
+const tmp = useTempDir('inference-graph');
+let counter = 0;
+
+function graphOf(fixture: FixtureOptionsInput, adapters: AdapterSlotLayout | null = null): Graph {
+  const dir = join(tmp, `model-${counter++}`);
+  writeFixtureModel(dir, { ...TINY_SHAPES, seed: 3, ...fixture });
+  const weights = openWeights(dir);
+  try {
+    return buildInferenceGraph(readModelConfig(dir), weights, { quantization: null, adapters, hiddenStates: false, logits: 'last' });
+  } finally {
+    weights.close();
+  }
+}
+
+/** Per layer: does its GroupQueryAttention take q|k|v packed (key input omitted)? */
+function packedPerLayer(graph: Graph): boolean[] {
+  return graph.nodes.filter((n) => n.op === 'GroupQueryAttention').map((n) => n.inputs[1] === '');
+}
+
+const splits = (graph: Graph) => graph.nodes.filter((n) => n.op === 'Split').length;
+
+describe('inference graph structure', () => {
+  it('qwen2 (q/k/v biases): every layer feeds GQA packed, and nothing is split', () => {
+    const graph = graphOf({ architecture: 'qwen2' });
+    expect(packedPerLayer(graph)).toEqual(new Array<boolean>(TINY_SHAPES.numLayers).fill(true));
+    expect(splits(graph)).toBe(0);
+  });
+
+  it('a LoRA on q in layer 1 splits that layer only', () => {
+    const graph = graphOf({ architecture: 'llama' }, { slots: 2, lora: { rank: 2, modules: ['q', 'down'], layers: [1] } });
+    expect(packedPerLayer(graph)).toEqual(Array.from({ length: TINY_SHAPES.numLayers }, (_, i) => i !== 1));
+    expect(splits(graph)).toBe(1);
+  });
+
+  it('qwen3 q/k norm and a head_dim without fused rotary take q, k, v separately', () => {
+    expect(packedPerLayer(graphOf({ architecture: 'qwen3' }))).not.toContain(true);
+    expect(packedPerLayer(graphOf({ architecture: 'llama', hiddenSize: 32, numHeads: 4, numKvHeads: 2 }))).not.toContain(true);
+  });
+
+  it('gate and up are separate matmuls', () => {
+    const graph = graphOf({ architecture: 'llama' });
+    const mlpMatMuls = graph.nodes.filter((n) => n.op === 'MatMul' && n.name.includes('/mlp/'));
+    expect(mlpMatMuls).toHaveLength(3 * TINY_SHAPES.numLayers);
+  });
+});
