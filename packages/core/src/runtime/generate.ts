@@ -13,6 +13,7 @@ import { GenerationStream } from './generation-stream.ts';
 import { KvCache } from './kv-cache.ts';
 import type { StepOutput, StepRow } from './step.ts';
 import { runStep } from './step.ts';
+import { prefill } from './prefill.ts';
 
 export interface GeneratedToken {
   row: number;
@@ -35,6 +36,8 @@ export interface GenerationHost {
   session: InferenceSession;
   events: ModelEventEmitter;
   contextLength: number;
+  /** most tokens per run when a single row prefills */
+  prefillChunkTokens: number;
   slotFeeds(): Record<string, Tensor> | null;
 }
 
@@ -118,9 +121,8 @@ async function* generationLoop(
   const stepRows = (tokensOf: (row: RowState, i: number) => number[], masks?: (number[] | undefined)[]): StepRow[] =>
     rows.map((row, i) => ({ tokens: tokensOf(row, i), adapterSlot: requests[i]?.adapterSlot ?? 0, adapterMask: masks?.[i] }));
 
-  checkAbort();
-  const prefill = stepRows((_, i) => requests[i]?.tokens as number[], requests.map((r) => r.adapterMask));
-  let output: StepOutput = await runStep(host.session, cache, prefill, slots);
+  const prefillRows = stepRows((_, i) => requests[i]?.tokens as number[], requests.map((r) => r.adapterMask));
+  let output: StepOutput = await prefill(host.session, cache, prefillRows, slots, { chunkTokens: host.prefillChunkTokens, beforeRun: checkAbort });
   const prefillDone = performance.now();
   let decodeSteps = 0;
 

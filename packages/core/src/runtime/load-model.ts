@@ -63,6 +63,10 @@ export class Model implements GenerationHost {
     return this.template;
   }
 
+  get prefillChunkTokens(): number {
+    return this.options.prefillChunkTokens;
+  }
+
   get contextLength(): number {
     return this.options.contextLength ?? this.config.maxPositionEmbeddings;
   }

@@ -48,6 +48,8 @@ export class ScriptedGeneration {
       session,
       events,
       contextLength: model.contextLength,
+      // the script forces one token per run after the prefill, so a prompt must prefill in one run
+      prefillChunkTokens: Number.MAX_SAFE_INTEGER,
       weightsFingerprint: model.weightsFingerprint,
       slotFeeds: () => model.slotFeeds(),
       chatTemplate: (): ChatTemplate => model.chatTemplate(),

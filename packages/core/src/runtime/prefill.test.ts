@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPlugboardError, PlugboardError } from '../errors/plugboard-error.ts';
+import { TINY_SHAPES } from '../fixtures/fixture-options.ts';
+import { useTempDir } from '../fixtures/test-helpers.ts';
+import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
+import type { AdapterSlotLayout } from '../model/adapter-slots.ts';
+import { maxAbsDiff } from '../reference/max-abs-diff.ts';
+import { randomSlotTensors } from '../reference/random-model.ts';
+import { KvCache } from './kv-cache.ts';
+import type { Model } from './load-model.ts';
+import { loadModel } from './load-model.ts';
+import { prefill } from './prefill.ts';
+import type { StepRow } from './step.ts';
+
+const tmp = useTempDir('prefill');
+const layout: AdapterSlotLayout = { slots: 2, lora: { rank: 4, modules: ['q', 'v', 'up'] } };
+let model: Model;
+
+beforeAll(async () => {
+  const dir = writeFixtureModel(join(tmp, 'model'), { ...TINY_SHAPES, architecture: 'qwen2', seed: 9 }).dir;
+  model = await loadModel(dir, { cacheDir: join(tmp, 'graphs'), adapters: layout, prefillChunkTokens: 5 });
+  for (const [name, tensor] of randomSlotTensors(model.config, layout, 4, 0.3)) model.slots.get(name)!.data.set(tensor.data);
+});
+afterAll(() => model.dispose());
+
+const tokens = Array.from({ length: 23 }, (_, i) => (i * 37 + 3) % 400);
+// the adapter applies to every third token only, so a mis-sliced mask changes the result
+const row: StepRow = { tokens, adapterSlot: 1, adapterMask: tokens.map((_, i) => (i % 3 === 0 ? 1 : 0)) };
+
+async function prefilled(chunkTokens: number | undefined, past: number[] = []) {
+  const cache = KvCache.empty(model.config, 1);
+  if (past.length > 0) await prefill(model.session, cache, [{ tokens: past }], model.slotFeeds());
+  const output = await prefill(model.session, cache, [row], model.slotFeeds(), { chunkTokens });
+  return { cache, logits: output.logits };
+}
+
+describe('chunked prefill', () => {
+  it('gives the same last-token logits and cache as one run, with the adapter mask sliced per chunk', async () => {
+    const whole = await prefilled(undefined);
+    for (const chunk of [1, 5, 22]) {
+      const chunked = await prefilled(chunk);
+      expect(maxAbsDiff(chunked.logits, whole.logits)).toBeLessThan(1e-4);
+      expect(chunked.cache.lengths).toEqual([23]);
+      const [name] = Object.keys(whole.cache.feeds());
+      const valid = (c: KvCache) => (c.feeds()[name!]!.data as Float32Array).subarray(0, 23 * model.config.headDim);
+      expect(maxAbsDiff(valid(chunked.cache), valid(whole.cache))).toBeLessThan(1e-4);
+    }
+  });
+
+  it('continues a cache that already holds tokens', async () => {
+    const past = [7, 8, 9, 10, 11, 12, 13];
+    const whole = await prefilled(undefined, past);
+    const chunked = await prefilled(4, past);
+    expect(maxAbsDiff(chunked.logits, whole.logits)).toBeLessThan(1e-4);
+    expect(chunked.cache.lengths).toEqual([30]);
+  });
+
+  it('a cancellation between chunks leaves exactly the finished chunks in the cache', async () => {
+    const cache = KvCache.empty(model.config, 1);
+    let runs = 0;
+    const beforeRun = () => {
+      if (++runs === 3) throw new PlugboardError('ABORTED', 'stop');
+    };
+    await expect(prefill(model.session, cache, [row], model.slotFeeds(), { chunkTokens: 5, beforeRun })).rejects.toSatisfy((e) => isPlugboardError(e, 'ABORTED'));
+    expect(cache.lengths).toEqual([10]);
+  });
+
+  it('generate() with a long prompt chunks it and matches a model that prefills in one run', async () => {
+    const oneRun = await loadModel(model.dir, { cacheDir: join(tmp, 'graphs'), adapters: layout, prefillChunkTokens: 1000 });
+    oneRun.slots.forEach((t, name) => t.data.set(model.slots.get(name)!.data));
+    const a = await model.complete({ tokens }, { temperature: 0, maxTokens: 6, ignoreEos: true, adapterSlot: 1 });
+    const b = await oneRun.complete({ tokens }, { temperature: 0, maxTokens: 6, ignoreEos: true, adapterSlot: 1 });
+    await oneRun.dispose();
+    expect(a.tokens).toEqual(b.tokens);
+  });
+
+  it('an abort signal stops a chunked prefill with ABORTED', async () => {
+    const controller = new AbortController();
+    model.events.once('generate:start', () => controller.abort());
+    await expect(model.complete({ tokens }, { maxTokens: 4, signal: controller.signal })).rejects.toSatisfy((e) => isPlugboardError(e, 'ABORTED'));
+  });
+});
