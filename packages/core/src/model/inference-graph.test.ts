@@ -1,7 +1,8 @@
 /**
  * The graph's shape where it matters for speed: q|k|v reach
  * GroupQueryAttention packed (no Split copy) unless something acts on q, k
- * or v alone, and gate/up are two matmuls. Numerics are checked against the
+ * or v alone, gate/up are two matmuls, and fp32 heads read a 3-D table
+ * (which ORT does not prepack into a second copy). Numerics are checked against the
  * reference forward in graph-vs-reference.test.ts.
  */
 import { join } from 'node:path';
@@ -59,5 +60,15 @@ describe('inference graph structure', () => {
     const graph = graphOf({ architecture: 'llama' });
     const mlpMatMuls = graph.nodes.filter((n) => n.op === 'MatMul' && n.name.includes('/mlp/'));
     expect(mlpMatMuls).toHaveLength(3 * TINY_SHAPES.numLayers);
+  });
+
+  it.each([true, false])('an fp32 head (tied: %s) is FusedMatMul over a [1, V, d] table, the embedding itself when tied', (tied) => {
+    const graph = graphOf({ architecture: 'llama', tieWordEmbeddings: tied });
+    const head = graph.nodes.find((n) => n.outputs.includes('logits'));
+    expect(head?.op).toBe('FusedMatMul');
+    const table = graph.initializers.find((i) => i.name === head?.inputs[1]);
+    expect(table?.dims).toEqual([1, TINY_SHAPES.vocabSize, TINY_SHAPES.hiddenSize]);
+    const gather = graph.nodes.find((n) => n.op === 'Gather' && n.inputs[1] === 'input_ids');
+    expect(gather?.inputs[0] === table?.name).toBe(tied);
   });
 });

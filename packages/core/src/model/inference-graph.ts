@@ -78,10 +78,9 @@ class InferenceGraphWriter {
     const cos = b.initializer('rotary.cos', 'float32', [rotary.rows, rotary.half], bytesOf(rotary.cos));
     const sin = b.initializer('rotary.sin', 'float32', [rotary.rows, rotary.half], bytesOf(rotary.sin));
 
-    const embedding = b.initializer('embed_tokens', 'float32', [config.vocabSize, config.hiddenSize], () =>
-      bytesOf(this.weights.float32(GLOBAL_WEIGHT_NAMES.embedTokens)),
-    );
-    let residual = b.op1('Gather', [embedding, inputIds], { axis: attr.int(0) });
+    // [1, V, d], gathered on axis 1: the layout a tied head reads in place (see lmHead)
+    const embedding = this.embeddingTable();
+    let residual = b.op1('Squeeze', [b.op1('Gather', [embedding, inputIds], { axis: attr.int(1) }), b.constant('int64', [0])]);
     let normed = b.op1('SimplifiedLayerNormalization', [residual, this.vector(layerWeightNames(0).inputNorm)], this.normAttrs());
 
     for (let layer = 0; layer < config.numLayers; layer++) {
@@ -272,6 +271,13 @@ class InferenceGraphWriter {
     return b.op1('GatherElements', [hidden, expanded], { axis: attr.int(1) });
   }
 
+  /**
+   * logits = hidden · Wᵀ with W the [V, d] head (the embedding table when
+   * tied). fp32 heads stay a 3-D [1, V, d] table read in place by FusedMatMul:
+   * ORT prepacks (copies into fresh memory) only 2-D constant matmul weights,
+   * and a head runs on one token per row, where packing buys nothing. So a
+   * tied table is one mmapped copy for the Gather and the head.
+   */
   private lmHead(hidden: string): void {
     const { b, config } = this;
     const quant = this.options.quantization;
@@ -280,15 +286,18 @@ class InferenceGraphWriter {
       b.op1('Identity', projection(b, hidden, this.weights, [headWeight], quant), {}, { output: 'logits' });
       return;
     }
-    if (config.tieWordEmbeddings) {
-      // share the embedding table: Gemm with transB reads it in place, no transposed copy
-      const flat = b.op1('Reshape', [hidden, b.constant('int64', [-1, config.hiddenSize])]);
-      const logits2d = b.op1('Gemm', [flat, 'embed_tokens'], { transB: attr.int(1) });
-      const shape = b.op1('Concat', [this.dim(hidden, 0), this.dim(hidden, 1), b.constant('int64', [config.vocabSize])], { axis: attr.int(0) });
-      b.op1('Reshape', [logits2d, shape], {}, { output: 'logits' });
-      return;
-    }
-    b.op1('Identity', projection(b, hidden, this.weights, [headWeight], null), {}, { output: 'logits' });
+    const table = config.tieWordEmbeddings ? this.embeddingTable() : this.vocabTable('lm_head', headWeight);
+    b.op1('FusedMatMul', [hidden, table], { transB: attr.int(1), alpha: attr.float(1) }, { domain: 'com.microsoft', output: 'logits' });
+  }
+
+  private embeddingTable(): string {
+    return this.vocabTable('embed_tokens', GLOBAL_WEIGHT_NAMES.embedTokens);
+  }
+
+  /** A [V, d] weight as a [1, V, d] initializer (declared once). */
+  private vocabTable(name: string, weightName: string): string {
+    if (this.b.has(name)) return name;
+    return this.b.initializer(name, 'float32', [1, this.config.vocabSize, this.config.hiddenSize], () => bytesOf(this.weights.float32(weightName)));
   }
 
   private vector(name: string): string {
