@@ -2,6 +2,7 @@
  * One model measured in its own process (so peak RSS is this model's alone).
  * `--phase build`: build the graph from the HF weights, ignoring the cache.
  * `--phase run`: load from the graph cache, prefill a prompt, decode greedily.
+ * `--no-prepack`: fp32 weights read in place (loadModel's prepackWeights: false).
  */
 import { loadModel } from '@plugboard/core';
 import type { ModelDType } from '@plugboard/core';
@@ -17,7 +18,8 @@ const newTokens = Number(flags['new-tokens'] ?? 128);
 const cacheDir = flags['cache-dir'];
 
 const started = performance.now();
-const model = await loadModel(dir, { dtype, cacheDir, rebuild: flags.phase === 'build', intraOpNumThreads: threads });
+const prepackWeights = flags['no-prepack'] === undefined;
+const model = await loadModel(dir, { dtype, cacheDir, rebuild: flags.phase === 'build', intraOpNumThreads: threads, prepackWeights });
 const loadMs = performance.now() - started;
 const loadRssMb = peakRssMb();
 

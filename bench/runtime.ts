@@ -1,8 +1,9 @@
 /**
- * pnpm bench:runtime [--model DIR] [--dtype fp32|int4|int8]
+ * pnpm bench:runtime [--model DIR] [--dtype fp32|int4|int8] [--no-prepack]
  *
  * Without --model: the tiny fixture (fp32) and a random model with
- * Qwen2.5-0.5B's exact shapes at fp32 and int4. Each model is measured in
+ * Qwen2.5-0.5B's exact shapes at fp32 (weights prepacked by ORT, the
+ * default, and read in place: `prepack: false`) and int4. Each model is measured in
  * child processes: a first build (graph from HF weights), then a run from
  * the graph cache (load, 512-token prefill, 128 greedy tokens).
  */
@@ -28,34 +29,39 @@ interface Target {
   name: string;
   dir: string;
   dtype: ModelDType;
+  /** ORT prepacks the fp32 weights at load (default) or reads them in place */
+  prepack: boolean;
 }
 
 function targets(): Target[] {
-  if (flags.model) return [{ name: flags.model, dir: flags.model, dtype: (flags.dtype ?? 'fp32') as ModelDType }];
+  if (flags.model) return [{ name: flags.model, dir: flags.model, dtype: (flags.dtype ?? 'fp32') as ModelDType, prepack: flags['no-prepack'] === undefined }];
   mkdirSync(modelsDir, { recursive: true });
   log('writing fixtures (cached after the first run)');
   const tiny = ensureFixtureModel(join(modelsDir, 'tiny'), { ...TINY_SHAPES, architecture: 'qwen2' }).dir;
   const qwen = ensureFixtureModel(join(modelsDir, 'qwen2.5-0.5b-shaped'), { ...QWEN25_05B_SHAPES, architecture: 'qwen2' }).dir;
   return [
-    { name: 'tiny-fixture', dir: tiny, dtype: 'fp32' },
-    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'fp32' },
-    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'int4' },
+    { name: 'tiny-fixture', dir: tiny, dtype: 'fp32', prepack: true },
+    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'fp32', prepack: true },
+    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'fp32', prepack: false },
+    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'int4', prepack: true },
   ];
 }
 
 function child(target: Target, phase: 'build' | 'run'): Record<string, number> {
   const args = ['--import', 'tsx', join(import.meta.dirname, 'runtime-model.ts'), '--model', target.dir, '--dtype', target.dtype, '--phase', phase];
   args.push('--cache-dir', cacheDir, '--threads', threads, '--prompt-tokens', String(promptTokens), '--new-tokens', String(newTokens));
+  if (!target.prepack) args.push('--no-prepack');
   const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
   return JSON.parse(out) as Record<string, number>;
 }
 
 const runs = targets().map((target) => {
-  log(`${target.name} ${target.dtype}: first build`);
+  const label = `${target.name} ${target.dtype}${target.prepack ? '' : ' (no prepack)'}`;
+  log(`${label}: first build`);
   const build = child(target, 'build');
   // the build just wrote the graph: flush it to disk first, or the write-back competes with the run
   execFileSync('sync');
-  log(`${target.name} ${target.dtype}: load from cache, prefill ${promptTokens}, decode ${newTokens}`);
+  log(`${label}: load from cache, prefill ${promptTokens}, decode ${newTokens}`);
   return { target, build, run: child(target, 'run') };
 });
 // measured after the children, whose peak RSS would otherwise include this 1 GiB
@@ -70,6 +76,7 @@ const models = runs.map(({ target, build, run }) => {
   return {
     name: target.name,
     dtype: target.dtype,
+    prepack_weights: target.prepack,
     model_bytes: modelBytes,
     load_ms: run.load_ms,
     first_build_ms: build.build_ms,

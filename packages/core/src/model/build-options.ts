@@ -23,6 +23,14 @@ export const InferenceBuildOptionsSchema = z.object({
    * saves the [S, vocab] LM-head product during prefill.
    */
   logits: z.enum(['all', 'last']).default('all'),
+  /**
+   * fp32 projection weights as 2-D [in, out] matrices, which ORT prepacks
+   * (copies into its blocked layout) when a session loads: the fastest fp32
+   * matmuls. `false` stores them [1, out, in], read in place from the
+   * memory-mapped graph file: sessions load several times faster and hold no
+   * second copy, at some fp32 matmul speed. Quantized weights are unaffected.
+   */
+  prepackWeights: z.boolean().default(true),
 });
 export type InferenceBuildOptions = z.infer<typeof InferenceBuildOptionsSchema>;
 export type InferenceBuildOptionsInput = z.input<typeof InferenceBuildOptionsSchema>;

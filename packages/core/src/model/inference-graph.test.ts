@@ -20,12 +20,12 @@ import { buildInferenceGraph } from './inference-graph.ts';
 const tmp = useTempDir('inference-graph');
 let counter = 0;
 
-function graphOf(fixture: FixtureOptionsInput, adapters: AdapterSlotLayout | null = null): Graph {
+function graphOf(fixture: FixtureOptionsInput, adapters: AdapterSlotLayout | null = null, prepackWeights = true): Graph {
   const dir = join(tmp, `model-${counter++}`);
   writeFixtureModel(dir, { ...TINY_SHAPES, seed: 3, ...fixture });
   const weights = openWeights(dir);
   try {
-    return buildInferenceGraph(readModelConfig(dir), weights, { quantization: null, adapters, hiddenStates: false, logits: 'last' });
+    return buildInferenceGraph(readModelConfig(dir), weights, { quantization: null, adapters, hiddenStates: false, logits: 'last', prepackWeights });
   } finally {
     weights.close();
   }
@@ -70,5 +70,15 @@ describe('inference graph structure', () => {
     expect(table?.dims).toEqual([1, TINY_SHAPES.vocabSize, TINY_SHAPES.hiddenSize]);
     const gather = graph.nodes.find((n) => n.op === 'Gather' && n.inputs[1] === 'input_ids');
     expect(gather?.inputs[0] === table?.name).toBe(tied);
+  });
+
+  it('prepackWeights: false stores every fp32 projection [1, out, in] for FusedMatMul; true as 2-D [in, out] for MatMul', () => {
+    const dims = (graph: Graph, op: string) =>
+      graph.nodes.filter((n) => n.op === op && n.inputs[1] !== 'embed_tokens').map((n) => graph.initializers.find((i) => i.name === n.inputs[1])?.dims.length);
+    const inPlace = graphOf({ architecture: 'qwen2' }, null, false);
+    expect(inPlace.nodes.filter((n) => n.op === 'MatMul')).toHaveLength(0);
+    expect(new Set(dims(inPlace, 'FusedMatMul'))).toEqual(new Set([3]));
+    const packed = graphOf({ architecture: 'qwen2' });
+    expect(new Set(dims(packed, 'MatMul'))).toEqual(new Set([2]));
   });
 });

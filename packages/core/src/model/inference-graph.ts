@@ -9,7 +9,7 @@ import { bottleneckLayers, loraLayers, slotTensorSpecs } from './adapter-slots.t
 import type { AdapterContext } from './adapter-ops.ts';
 import { addBottleneck, addLora } from './adapter-ops.ts';
 import type { InferenceBuildOptions } from './build-options.ts';
-import { fusedProjection, projection } from './projection.ts';
+import { fusedProjection, inPlaceMatMul, projection } from './projection.ts';
 import { rotaryTables } from './rotary-tables.ts';
 
 export const GRAPH_INPUTS = {
@@ -164,7 +164,7 @@ class InferenceGraphWriter {
     const modules = ['q', 'k', 'v'] as const;
     if (config.qkNorm || !fusedRotary || modules.some((m) => this.loraAt.has(`${layer}.${m}`))) return null;
     const names = layerWeightNames(layer);
-    let qkv = fusedProjection(b, x, this.weights, [names.q, names.k, names.v], this.options.quantization);
+    let qkv = fusedProjection(b, x, this.weights, [names.q, names.k, names.v], this.options);
     if (config.attentionBias) qkv = b.op1('Add', [qkv, this.concatenatedVector(`layers.${layer}.qkv_bias`, [names.qBias, names.kBias, names.vBias])]);
     return [qkv, '', ''];
   }
@@ -206,7 +206,7 @@ class InferenceGraphWriter {
   /** Projections sharing input x, fused into one matmul, each with its optional bias and LoRA slot. */
   private linears(x: string, layer: number, modules: LoraModule[], weightNames: string[], biases: (string | null)[]): string[] {
     const { b } = this;
-    return projection(b, x, this.weights, weightNames, this.options.quantization).map((out, i) => {
+    return projection(b, x, this.weights, weightNames, this.options).map((out, i) => {
       let y = out;
       const bias = biases[i];
       if (bias) y = b.op1('Add', [y, this.vector(bias)]);
@@ -273,31 +273,26 @@ class InferenceGraphWriter {
 
   /**
    * logits = hidden · Wᵀ with W the [V, d] head (the embedding table when
-   * tied). fp32 heads stay a 3-D [1, V, d] table read in place by FusedMatMul:
-   * ORT prepacks (copies into fresh memory) only 2-D constant matmul weights,
-   * and a head runs on one token per row, where packing buys nothing. So a
-   * tied table is one mmapped copy for the Gather and the head.
+   * tied). An fp32 head is always read in place ([1, V, d], never prepacked):
+   * it runs on one token per row, where packing buys nothing, and a tied
+   * table stays one mapped copy for the Gather and the head.
    */
   private lmHead(hidden: string): void {
     const { b, config } = this;
-    const quant = this.options.quantization;
     const headWeight = config.tieWordEmbeddings ? GLOBAL_WEIGHT_NAMES.embedTokens : GLOBAL_WEIGHT_NAMES.lmHead;
-    if (quant?.lmHead) {
-      b.op1('Identity', projection(b, hidden, this.weights, [headWeight], quant), {}, { output: 'logits' });
+    if (this.options.quantization?.lmHead) {
+      b.op1('Identity', projection(b, hidden, this.weights, [headWeight], this.options), {}, { output: 'logits' });
       return;
     }
-    const table = config.tieWordEmbeddings ? this.embeddingTable() : this.vocabTable('lm_head', headWeight);
-    b.op1('FusedMatMul', [hidden, table], { transB: attr.int(1), alpha: attr.float(1) }, { domain: 'com.microsoft', output: 'logits' });
+    const table = config.tieWordEmbeddings ? this.embeddingTable() : 'lm_head';
+    inPlaceMatMul(b, hidden, table, config.hiddenSize, config.vocabSize, () => this.weights.float32(headWeight), 'logits');
   }
 
+  /** embed_tokens as [1, V, d], the layout an fp32 tied head reads in place. */
   private embeddingTable(): string {
-    return this.vocabTable('embed_tokens', GLOBAL_WEIGHT_NAMES.embedTokens);
-  }
-
-  /** A [V, d] weight as a [1, V, d] initializer (declared once). */
-  private vocabTable(name: string, weightName: string): string {
-    if (this.b.has(name)) return name;
-    return this.b.initializer(name, 'float32', [1, this.config.vocabSize, this.config.hiddenSize], () => bytesOf(this.weights.float32(weightName)));
+    const { b, config } = this;
+    if (b.has('embed_tokens')) return 'embed_tokens';
+    return b.initializer('embed_tokens', 'float32', [1, config.vocabSize, config.hiddenSize], () => bytesOf(this.weights.float32(GLOBAL_WEIGHT_NAMES.embedTokens)));
   }
 
   private vector(name: string): string {

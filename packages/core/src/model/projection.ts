@@ -1,7 +1,7 @@
 import type { GraphBuilder } from '../graph/graph-builder.ts';
 import { attr, bytesOf } from '../graph/ir.ts';
 import type { WeightSource } from '../hf/weight-source.ts';
-import type { Quantization } from './build-options.ts';
+import type { InferenceBuildOptions, Quantization } from './build-options.ts';
 import { packMatMulNBits } from '../quant/matmul-nbits.ts';
 import { transpose } from '../tensor/transpose.ts';
 
@@ -18,24 +18,29 @@ function stackedRows(weights: WeightSource, names: readonly string[]): Float32Ar
   return out;
 }
 
+/** The build options that decide how a projection's weights are stored. */
+export type ProjectionOptions = Pick<InferenceBuildOptions, 'quantization' | 'prepackWeights'>;
+
 /**
  * y = x · [W₁; W₂; …]ᵀ for HF Linear weights W_i [out_i, in] sharing an input:
- * one MatMul over the transposed, row-stacked weights (or MatMulNBits over
- * the quantized ones), its outputs side by side on the last axis. Weight
- * bytes are produced lazily so the serializer streams them one tensor at a time.
+ * one matmul over the row-stacked weights (MatMulNBits over the quantized
+ * ones), its outputs side by side on the last axis. Weight bytes are produced
+ * lazily so the serializer streams them one tensor at a time.
  */
 export function fusedProjection(
   b: GraphBuilder,
   x: string,
   weights: WeightSource,
   weightNames: readonly string[],
-  quantization: Quantization | null,
+  options: ProjectionOptions,
 ): string {
   const outFeatures = outFeaturesOf(weights, weightNames).reduce((a, c) => a + c, 0);
   const inFeatures = (weights.info(weightNames[0] as string).shape as [number, number])[1];
   const name = weightNames.join('+');
   const rows = () => stackedRows(weights, weightNames);
-  return quantization === null ? denseMatMul(b, x, name, inFeatures, outFeatures, rows) : quantizedMatMul(b, x, name, inFeatures, outFeatures, rows, quantization);
+  const { quantization } = options;
+  if (quantization !== null) return quantizedMatMul(b, x, name, inFeatures, outFeatures, rows, quantization);
+  return options.prepackWeights ? prepackedMatMul(b, x, name, inFeatures, outFeatures, rows) : inPlaceMatMul(b, x, name, inFeatures, outFeatures, rows);
 }
 
 /**
@@ -48,9 +53,9 @@ export function projection(
   x: string,
   weights: WeightSource,
   weightNames: readonly string[],
-  quantization: Quantization | null,
+  options: ProjectionOptions,
 ): string[] {
-  const y = fusedProjection(b, x, weights, weightNames, quantization);
+  const y = fusedProjection(b, x, weights, weightNames, options);
   if (weightNames.length === 1) return [y];
   return b.op('Split', [y, b.constant('int64', outFeaturesOf(weights, weightNames))], { axis: attr.int(-1) }, { outputs: weightNames.length });
 }
@@ -59,9 +64,28 @@ function outFeaturesOf(weights: WeightSource, weightNames: readonly string[]): n
   return weightNames.map((name) => (weights.info(name).shape as [number, number])[0]);
 }
 
-function denseMatMul(b: GraphBuilder, x: string, name: string, inFeatures: number, outFeatures: number, rows: () => Float32Array): string {
+/** MatMul over the transposed weights, [in, out]: 2-D, so ORT prepacks it at load. */
+function prepackedMatMul(b: GraphBuilder, x: string, name: string, inFeatures: number, outFeatures: number, rows: () => Float32Array): string {
   const w = b.initializer(name, 'float32', [inFeatures, outFeatures], () => bytesOf(transpose(rows(), outFeatures, inFeatures)));
   return b.op1('MatMul', [x, w]);
+}
+
+/**
+ * FusedMatMul (transB) over the weights as HF stores them, as [1, out, in]
+ * (an initializer `name` already declared is reused): ORT prepacks only 2-D
+ * constant matmul weights, so this one is read in place.
+ */
+export function inPlaceMatMul(
+  b: GraphBuilder,
+  x: string,
+  name: string,
+  inFeatures: number,
+  outFeatures: number,
+  rows: () => Float32Array,
+  output?: string,
+): string {
+  const w = b.has(name) ? name : b.initializer(name, 'float32', [1, outFeatures, inFeatures], () => bytesOf(rows()));
+  return b.op1('FusedMatMul', [x, w], { transB: attr.int(1), alpha: attr.float(1) }, { domain: 'com.microsoft', output });
 }
 
 function quantizedMatMul(

@@ -8,7 +8,7 @@ import type { ModelConfig } from '../hf/config.ts';
 import type { InferenceBuildOptions } from '../model/build-options.ts';
 
 /** Bumped whenever the builder emits a different graph for the same inputs. */
-export const GRAPH_BUILDER_VERSION = 7;
+export const GRAPH_BUILDER_VERSION = 8;
 
 export function defaultGraphCacheDir(): string {
   return process.env.PLUGBOARD_CACHE_DIR ?? join(homedir(), '.cache', 'plugboard', 'graphs');

@@ -36,13 +36,14 @@ interface Case {
   slots?: number[];
   /** adapter mask per row per prompt token */
   masks?: number[][];
+  prepackWeights?: boolean;
 }
 
 let counter = 0;
 async function setUp(c: Case) {
   const dir = join(tmp, `model-${counter++}`);
   writeFixtureModel(dir, { ...TINY_SHAPES, seed: 7, ...c.fixture });
-  const model = await loadModel(dir, { logits: 'all', adapters: c.layout ?? null, cacheDir: join(tmp, 'graphs'), intraOpNumThreads: 1 });
+  const model = await loadModel(dir, { logits: 'all', adapters: c.layout ?? null, prepackWeights: c.prepackWeights, cacheDir: join(tmp, 'graphs'), intraOpNumThreads: 1 });
   opened.push(model);
   const weights = openWeights(dir);
   const reference = new ReferenceModel(model.config, weights);
@@ -120,6 +121,12 @@ describe('inference graph vs reference forward (fp32, max abs diff ≤ 1e-4)', (
   it('qwen2 with a LoRA on q/v in one layer only: that layer splits q|k|v, the others feed GQA packed', async () => {
     const layout: AdapterSlotLayout = { slots: 2, lora: { rank: 4, modules: ['q', 'v'], layers: [1] } };
     expect(await compare({ fixture: { architecture: 'qwen2' }, layout, prompts: [prompt(9, 14)], slots: [1] })).toBeLessThan(TOLERANCE);
+  });
+
+  it('weights read in place (prepackWeights: false), untied head, LoRA in one layer, over decode steps', async () => {
+    const layout: AdapterSlotLayout = { slots: 2, lora: { rank: 4, modules: ['k', 'o', 'gate'], layers: [0] } };
+    const c: Case = { fixture: { architecture: 'qwen2', tieWordEmbeddings: false }, layout, prompts: [prompt(9, 15)], slots: [1], prepackWeights: false };
+    expect(await compare(c, 5)).toBeLessThan(TOLERANCE);
   });
 
   it('the adapter mask switches the adapter off on some tokens', async () => {

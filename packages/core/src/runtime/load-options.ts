@@ -17,6 +17,8 @@ export const LoadModelOptionsSchema = z.object({
   hiddenStates: z.boolean().default(false),
   /** `last` (default) computes logits of each row's last token only; `all` of every token */
   logits: z.enum(['all', 'last']).default('last'),
+  /** fp32 weights prepacked by ORT at load (fastest matmuls) or read in place from the mapped file (fast load, less memory) */
+  prepackWeights: z.boolean().default(true),
   /** where built graphs are cached; default $PLUGBOARD_CACHE_DIR or ~/.cache/plugboard/graphs */
   cacheDir: z.string().optional(),
   /** ignore the cache and rebuild the graph */
@@ -40,5 +42,6 @@ export function buildOptionsFor(options: ResolvedLoadModelOptions): InferenceBui
     adapters: options.adapters,
     hiddenStates: options.hiddenStates,
     logits: options.logits,
+    prepackWeights: options.prepackWeights,
   };
 }
