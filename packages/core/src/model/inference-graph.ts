@@ -285,7 +285,8 @@ class InferenceGraphWriter {
       return;
     }
     const table = config.tieWordEmbeddings ? this.embeddingTable() : 'lm_head';
-    inPlaceMatMul(b, hidden, table, config.hiddenSize, config.vocabSize, () => this.weights.float32(headWeight), 'logits');
+    const weight = { name: table, inFeatures: config.hiddenSize, outFeatures: config.vocabSize, rows: () => this.weights.float32(headWeight) };
+    inPlaceMatMul(b, hidden, weight, 'logits');
   }
 
   /** embed_tokens as [1, V, d], the layout an fp32 tied head reads in place. */

@@ -36,11 +36,10 @@ export function fusedProjection(
 ): string {
   const outFeatures = outFeaturesOf(weights, weightNames).reduce((a, c) => a + c, 0);
   const inFeatures = (weights.info(weightNames[0] as string).shape as [number, number])[1];
-  const name = weightNames.join('+');
-  const rows = () => stackedRows(weights, weightNames);
+  const weight: ProjectionWeight = { name: weightNames.join('+'), inFeatures, outFeatures, rows: () => stackedRows(weights, weightNames) };
   const { quantization } = options;
-  if (quantization !== null) return quantizedMatMul(b, x, name, inFeatures, outFeatures, rows, quantization);
-  return options.prepackWeights ? prepackedMatMul(b, x, name, inFeatures, outFeatures, rows) : inPlaceMatMul(b, x, name, inFeatures, outFeatures, rows);
+  if (quantization !== null) return quantizedMatMul(b, x, weight, quantization);
+  return options.prepackWeights ? prepackedMatMul(b, x, weight) : inPlaceMatMul(b, x, weight);
 }
 
 /**
@@ -64,8 +63,16 @@ function outFeaturesOf(weights: WeightSource, weightNames: readonly string[]): n
   return weightNames.map((name) => (weights.info(name).shape as [number, number])[0]);
 }
 
+/** A projection's weight: its initializer name, its shape, and its HF rows [out, in] made on demand. */
+export interface ProjectionWeight {
+  name: string;
+  inFeatures: number;
+  outFeatures: number;
+  rows: () => Float32Array;
+}
+
 /** MatMul over the transposed weights, [in, out]: 2-D, so ORT prepacks it at load. */
-function prepackedMatMul(b: GraphBuilder, x: string, name: string, inFeatures: number, outFeatures: number, rows: () => Float32Array): string {
+function prepackedMatMul(b: GraphBuilder, x: string, { name, inFeatures, outFeatures, rows }: ProjectionWeight): string {
   const w = b.initializer(name, 'float32', [inFeatures, outFeatures], () => bytesOf(transpose(rows(), outFeatures, inFeatures)));
   return b.op1('MatMul', [x, w]);
 }
@@ -75,28 +82,12 @@ function prepackedMatMul(b: GraphBuilder, x: string, name: string, inFeatures: n
  * (an initializer `name` already declared is reused): ORT prepacks only 2-D
  * constant matmul weights, so this one is read in place.
  */
-export function inPlaceMatMul(
-  b: GraphBuilder,
-  x: string,
-  name: string,
-  inFeatures: number,
-  outFeatures: number,
-  rows: () => Float32Array,
-  output?: string,
-): string {
+export function inPlaceMatMul(b: GraphBuilder, x: string, { name, inFeatures, outFeatures, rows }: ProjectionWeight, output?: string): string {
   const w = b.has(name) ? name : b.initializer(name, 'float32', [1, outFeatures, inFeatures], () => bytesOf(rows()));
   return b.op1('FusedMatMul', [x, w], { transB: attr.int(1), alpha: attr.float(1) }, { domain: 'com.microsoft', output });
 }
 
-function quantizedMatMul(
-  b: GraphBuilder,
-  x: string,
-  name: string,
-  inFeatures: number,
-  outFeatures: number,
-  rows: () => Float32Array,
-  quantization: Quantization,
-): string {
+function quantizedMatMul(b: GraphBuilder, x: string, { name, inFeatures, outFeatures, rows }: ProjectionWeight, quantization: Quantization): string {
   let packed: ReturnType<typeof packMatMulNBits> | undefined;
   // the two initializers share one quantization pass; the first one read triggers it
   const pack = () => (packed ??= packMatMulNBits(rows(), outFeatures, inFeatures, quantization));
