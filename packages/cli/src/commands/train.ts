@@ -32,6 +32,7 @@ interface TrainFlags {
   period: number;
   evalEvery: number;
   patience?: number;
+  restoreBest: boolean;
   checkpointEvery: number;
   resume?: boolean;
 }
@@ -77,6 +78,7 @@ export function registerTrain(program: Command): void {
     .option('--period <n>', 'lisa-sampling: steps between resampling', int, 5)
     .option('--eval-every <n>', 'held-out eval every n steps (0: at the end)', int, 0)
     .option('--patience <n>', 'early stopping after n evals without improvement', int)
+    .option('--no-restore-best', 'on an early stop keep the last parameters, not those of the best eval')
     .option('--checkpoint-every <n>', 'checkpoint every n steps (0: at the end and on Ctrl-C)', int, 0)
     .option('--resume', 'continue from OUT/checkpoint')
     .action(async (flags: TrainFlags) => {
@@ -100,6 +102,7 @@ export function registerTrain(program: Command): void {
           schedule: { learningRate: flags.lr, warmupSteps: Math.min(10, Math.floor(flags.steps / 10)) },
           evalEvery: flags.evalEvery,
           patience: flags.patience ?? null,
+          restoreBest: flags.restoreBest,
           checkpointDir,
           checkpointEvery: flags.checkpointEvery,
         },

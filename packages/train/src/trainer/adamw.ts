@@ -43,6 +43,12 @@ export class AdamW {
     }
   }
 
+  /** Drops the state of every parameter not in `names` (they start afresh if updated again). */
+  retain(names: readonly string[]): void {
+    const kept = new Set(names);
+    for (const name of [...this.states.keys()]) if (!kept.has(name)) this.states.delete(name);
+  }
+
   private stateOf(name: string, size: number): MomentState {
     let state = this.states.get(name);
     if (!state) {

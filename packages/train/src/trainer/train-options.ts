@@ -19,6 +19,12 @@ export const TrainOptionsSchema = z.object({
   patience: z.number().int().positive().nullable().default(null),
   /** an improvement smaller than this does not count */
   minDelta: z.number().min(0).default(0),
+  /**
+   * when early stopping ends training, set the trained parameters back to
+   * those of the best held-out evaluation (kept in memory: one extra copy of
+   * the trainable parameters; not across a resume)
+   */
+  restoreBest: z.boolean().default(true),
   /** write a checkpoint here every checkpointEvery steps, at the end, and when aborted */
   checkpointDir: z.string().min(1).optional(),
   checkpointEvery: z.number().int().nonnegative().default(0),

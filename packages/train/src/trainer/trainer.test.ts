@@ -82,6 +82,19 @@ describe('train', () => {
     expect(result.state.step).toBe(3);
   });
 
+  it('an early stop restores the parameters of the best evaluation (restoreBest, the default)', async () => {
+    const options = { ...input().options, steps: 20, evalEvery: 1, patience: 2, minDelta: 100 };
+    const restored = await train({ ...input(), options });
+    const kept = await train({ ...input(), options: { ...options, restoreBest: false } });
+    const controller = new AbortController();
+    // the same run cut after step 1, the only evaluation that counts as an improvement
+    const atBest = await train({ ...input(), options, signal: controller.signal, onProgress: (p) => p.step === 1 && controller.abort() });
+    expect(restored.restoredBestStep).toBe(1);
+    expect(kept.restoredBestStep).toBeUndefined();
+    for (const name of restored.plan.trainable) expect(maxAbsDiff(restored.store.get(name), atBest.store.get(name))).toBe(0);
+    expect(Math.max(...kept.plan.trainable.map((name) => maxAbsDiff(kept.store.get(name), atBest.store.get(name))))).toBeGreaterThan(0);
+  });
+
   it('reports progress every step with throughput and ETA', async () => {
     const seen: number[] = [];
     await train(input({ steps: 3, onProgress: (p) => { seen.push(p.step); expect(p.tokensPerSecond).toBeGreaterThan(0); expect(p.etaSeconds).toBeGreaterThanOrEqual(0); } }));
@@ -121,5 +134,24 @@ describe('train', () => {
     expect(plan.activeAt(0)).toContain('model.embed_tokens.weight');
     expect(plan.activeAt(3)).toContain('lm_head.weight');
     expect(plan.activeAt(0).filter((n) => n.startsWith('model.layers.')).length).toBe(9);
+  });
+
+  it('lisa-sampling keeps optimizer state for the drawn layers only; a layer drawn again starts afresh', async () => {
+    const deep = tinyModelConfig({ vocabSize: 300, numLayers: 3 });
+    const steps = 8;
+    const period = 2;
+    const result = await train({ ...input({ steps }), config: deep, base: randomModelWeights(deep, 2), method: { kind: 'lisa-sampling', gamma: 1, period } });
+    const { plan, state } = result;
+    const layerOf = (step: number) => plan.sampledLayersAt?.(step)[0] as number;
+    const last = layerOf(steps - 1);
+    // steps since `last` was drawn without a break, counted back from the end
+    let fresh = 0;
+    while (fresh < steps && layerOf(steps - 1 - fresh) === last) fresh++;
+    const draws = Array.from({ length: steps / period }, (_, p) => layerOf(p * period));
+    expect(new Set(draws).size).toBeGreaterThan(1); // the seed draws more than one layer, so a reset is observable
+    const layerSteps = Object.entries(state.optimizerSteps).filter(([name]) => name.startsWith('model.layers.'));
+    expect(new Set(layerSteps.map(([name]) => name.split('.')[2]))).toEqual(new Set([String(last)]));
+    expect(new Set(layerSteps.map(([, n]) => n))).toEqual(new Set([fresh]));
+    expect(state.optimizerSteps['model.embed_tokens.weight']).toBe(steps);
   });
 });

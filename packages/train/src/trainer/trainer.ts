@@ -47,6 +47,8 @@ export interface TrainResult {
   stopReason: StopReason;
   /** values in the parameters the method trains */
   trainableParameters: number;
+  /** early-stopped with restoreBest: the step whose parameters the store now holds */
+  restoredBestStep?: number;
 }
 
 function initialState(method: MethodOptions, seed: number, importance?: LayerImportance): TrainState {
@@ -108,8 +110,11 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   if (input.resumeFrom !== undefined) state = loadCheckpoint(input.resumeFrom, store, adam);
   const sessions = new GradientSessions(training);
   try {
-    const stopReason = await runSteps({ input, options, plan, store, adam, sessions, state });
-    return { plan, store, state, stopReason, trainableParameters: plan.trainable.reduce((n, name) => n + store.get(name).length, 0) };
+    const context: LoopContext = { input, options, plan, store, adam, sessions, state, best: null, restoredBestStep: undefined };
+    const stopReason = await runSteps(context);
+    const trainableParameters = plan.trainable.reduce((n, name) => n + store.get(name).length, 0);
+    const { restoredBestStep } = context;
+    return { plan, store, state, stopReason, trainableParameters, ...(restoredBestStep === undefined ? {} : { restoredBestStep }) };
   } finally {
     await sessions.release();
   }
@@ -123,6 +128,9 @@ interface LoopContext {
   adam: AdamW;
   sessions: GradientSessions;
   state: TrainState;
+  /** the trainable parameters at the best held-out evaluation so far (restoreBest) */
+  best: { step: number; parameters: Map<string, Float32Array> } | null;
+  restoredBestStep: number | undefined;
 }
 
 async function runSteps(context: LoopContext): Promise<StopReason> {
@@ -139,6 +147,9 @@ async function runSteps(context: LoopContext): Promise<StopReason> {
     }
     const started = performance.now();
     const active = plan.activeAt(state.step);
+    // only the parameters updated now keep optimizer state: lisa-sampling's memory bound, and a
+    // layer drawn again starts with fresh moments, as LISA's optimizer re-created each period
+    adam.retain(active);
     const runner = await sessions.forGradients(active);
     for (const name of active) (accumulators.get(name) ?? setNew(accumulators, name, store.get(name).length)).fill(0);
     let lossSum = 0;
@@ -171,7 +182,7 @@ async function runSteps(context: LoopContext): Promise<StopReason> {
     const loss = lossSum / Math.max(1, tokenSum);
     state.step += 1;
     state.curve.push({ step: state.step, loss, learningRate });
-    for (const [name, s] of adam.states) state.optimizerSteps[name] = s.steps;
+    state.optimizerSteps = Object.fromEntries([...adam.states].map(([name, s]) => [name, s.steps]));
 
     const evalLoss = shouldEvaluate(options, state.step) ? await evaluate(context) : undefined;
     secondsSpent += (performance.now() - started) / 1000;
@@ -189,6 +200,7 @@ async function runSteps(context: LoopContext): Promise<StopReason> {
     });
     if (options.checkpointEvery > 0 && state.step % options.checkpointEvery === 0) checkpoint(context);
     if (options.patience !== null && state.evalsWithoutImprovement >= options.patience) {
+      context.restoredBestStep = restoreBest(context);
       checkpoint(context);
       return 'early-stopped';
     }
@@ -218,10 +230,20 @@ async function evaluate(context: LoopContext): Promise<number | undefined> {
   if (state.bestEval === null || loss < state.bestEval - options.minDelta) {
     state.bestEval = loss;
     state.evalsWithoutImprovement = 0;
+    if (options.restoreBest && options.patience !== null) {
+      context.best = { step: state.step, parameters: new Map(context.plan.trainable.map((name) => [name, store.get(name).slice()])) };
+    }
   } else {
     state.evalsWithoutImprovement += 1;
   }
   return loss;
+}
+
+/** Puts the best evaluation's parameters back into the store; the step they came from, or undefined without a snapshot. */
+function restoreBest({ options, store, best }: LoopContext): number | undefined {
+  if (!options.restoreBest || best === null) return undefined;
+  for (const [name, values] of best.parameters) store.get(name).set(values);
+  return best.step;
 }
 
 function checkpoint({ options, plan, store, adam, state }: LoopContext): void {

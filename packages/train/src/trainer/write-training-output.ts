@@ -89,6 +89,7 @@ export function writeTrainingOutput(dir: string, config: ModelConfig, result: Tr
     method: plan.kind,
     steps: state.step,
     stopReason: result.stopReason,
+    ...(result.restoredBestStep === undefined ? {} : { parametersFromStep: result.restoredBestStep }),
     trainableParameters: result.trainableParameters,
     finalTrainLoss: state.curve.at(-1)?.loss ?? null,
     finalEvalLoss: state.evals.at(-1)?.loss ?? null,
