@@ -105,6 +105,11 @@ describe('packing, split and batch order', () => {
       [6, 7, 8, 9, 10, 11],
     ]);
     expect(rows[0]?.weights).toEqual([0, 1, 1, 0, 1, 0]);
+    // one segment per example, padding its own; a new row starts again at 0
+    expect(rows.map((r) => r.segments)).toEqual([
+      [0, 0, 0, 1, 1, 2],
+      [0, 0, 0, 0, 0, 0],
+    ]);
   });
 
   it('splits off a deterministic held-out set and refuses examples with nothing to learn', () => {

@@ -14,7 +14,7 @@ export interface AttentionShape {
 
 export interface AttentionConstants {
   rotary: RotaryConstants;
-  /** additive [S, S] mask */
+  /** additive mask, [B, 1, S, S] (or anything that broadcasts to the scores [B, H, S, S]) */
   mask: string;
   eps: number;
 }

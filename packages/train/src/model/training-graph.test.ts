@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ReferenceModel, SeededRandom, isPlugboardError, maxAbsDiff, randomModelWeights, tinyModelConfig } from '@plugboard/core';
 import type { ModelConfig, ReferenceAdapters } from '@plugboard/core';
+import { packExamples } from '../data/pack-rows.ts';
 import { batchOfRows } from '../data/token-batch.ts';
+import type { PackedRow } from '../data/token-batch.ts';
 import { batchFeeds } from '../trainer/batch-feeds.ts';
 import { GraphRunner } from '../trainer/graph-runner.ts';
 import { ParameterStore } from '../trainer/parameter-store.ts';
@@ -78,6 +80,31 @@ describe('buildTrainingGraph', () => {
   it.each(['gelu', 'relu', 'silu'] as const)('matches the reference with a %s bottleneck adapter', async (activation) => {
     const { logitsDiff } = await compare(tinyModelConfig({ architecture: 'qwen3', qkNorm: true }), { bottleneck: { width: 5, activation } });
     expect(logitsDiff).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('packed examples attend only within themselves: each one\'s logits equal the reference forward of it alone', async () => {
+    const config = tinyModelConfig({ architecture: 'qwen2', attentionBias: true });
+    const sequence = 10;
+    const training = buildTrainingGraph(config, { batch: 1, sequence, logits: true });
+    const weights = randomModelWeights(config, 5);
+    const store = new ParameterStore(training.parameters);
+    store.loadFrom(weights);
+    const a = [11, 12, 13, 14];
+    const b = [21, 22, 23, 24, 25];
+    const [row] = packExamples([a, b].map((tokens) => ({ tokens, weights: tokens.map(() => 1) })), sequence);
+    const runner = await GraphRunner.open(training.graph);
+    const logitsOf = async (r: PackedRow) => (await runner.run({ ...store.feeds(), ...batchFeeds(batchOfRows([r], 1, sequence)) }, ['logits'])).get('logits') as Float32Array;
+    const packed = await logitsOf(row!);
+    const unmasked = await logitsOf({ tokens: row!.tokens, weights: row!.weights });
+    await runner.release();
+    const reference = new ReferenceModel(config, weights);
+    const V = config.vocabSize;
+    const alone = (tokens: number[]) => reference.forward({ inputIds: [tokens] }).logits[0]!;
+    expect(maxAbsDiff(packed.subarray(0, a.length * V), alone(a))).toBeLessThanOrEqual(1e-4);
+    const bSpan = packed.subarray(a.length * V, (a.length + b.length) * V);
+    expect(maxAbsDiff(bSpan, alone(b))).toBeLessThanOrEqual(1e-4);
+    // without segment ids the second example reads the first: the mask is what makes them agree
+    expect(maxAbsDiff(unmasked.subarray(a.length * V, (a.length + b.length) * V), alone(b))).toBeGreaterThan(1e-3);
   });
 
   it('takes every parameter, base and adapter, as a graph input', () => {

@@ -4,7 +4,7 @@ import { causalAttentionOps } from './attention-ops.ts';
 import type { AttentionConstants, AttentionShape } from './attention-ops.ts';
 import { siluOps } from './activation-ops.ts';
 import { addBottleneckOps } from './bottleneck-ops.ts';
-import { causalMaskConstant } from './causal-mask.ts';
+import { attentionMaskOps } from './causal-mask.ts';
 import { maskedCrossEntropyOps } from './cross-entropy-ops.ts';
 import { TrainingGraphOptionsSchema, loraScaling } from './graph-method.ts';
 import type { TrainingGraphOptions, TrainingGraphOptionsInput } from './graph-method.ts';
@@ -19,7 +19,7 @@ import {
 import { rmsNormOps } from './rms-norm-ops.ts';
 import { rotaryConstants } from './rotary-ops.ts';
 
-export const TRAINING_INPUTS = { inputIds: 'input_ids', targets: 'targets', lossMask: 'loss_mask' } as const;
+export const TRAINING_INPUTS = { inputIds: 'input_ids', targets: 'targets', lossMask: 'loss_mask', segmentIds: 'segment_ids' } as const;
 export const TRAINING_OUTPUTS = { loss: 'loss', logits: 'logits' } as const;
 
 export interface TrainingGraph {
@@ -76,11 +76,13 @@ class TrainingGraphWriter {
     const inputIds = b.input(TRAINING_INPUTS.inputIds, 'int64', [batch, sequence]);
     const targets = b.input(TRAINING_INPUTS.targets, 'int64', [batch, sequence]);
     const lossMask = b.input(TRAINING_INPUTS.lossMask, 'float32', [batch, sequence]);
+    // which packed example each token belongs to: attention stays within one
+    const segmentIds = b.input(TRAINING_INPUTS.segmentIds, 'int64', [batch, sequence]);
     for (const [name, shape] of this.parameters) b.input(name, 'float32', shape);
 
     const constants: AttentionConstants = {
       rotary: rotaryConstants(b, sequence, config.headDim, config.ropeTheta),
-      mask: causalMaskConstant(b, sequence, config.slidingWindow),
+      mask: attentionMaskOps(b, segmentIds, sequence, config.slidingWindow),
       eps: config.rmsNormEps,
     };
     const flatIds = b.op1('Reshape', [inputIds, b.constant('int64', [this.rows])]);

@@ -9,5 +9,6 @@ export function batchFeeds(batch: TokenBatch): OrtFeeds {
     [TRAINING_INPUTS.inputIds]: int64Tensor(batch.inputIds, dims),
     [TRAINING_INPUTS.targets]: int64Tensor(batch.targets, dims),
     [TRAINING_INPUTS.lossMask]: floatTensor(batch.lossMask, dims),
+    [TRAINING_INPUTS.segmentIds]: int64Tensor(batch.segmentIds, dims),
   };
 }
