@@ -83,6 +83,8 @@ const models = runs.map(({ target, build, run }) => {
     cache_load_speedup: round((build.build_ms as number) / (run.load_ms as number), 1),
     peak_rss_mb: run.peak_rss_mb,
     peak_rss_build_mb: build.peak_rss_mb,
+    // after the run too: mapped weights count once they are read, and activations/KV add up
+    peak_rss_after_generate_mb: run.peak_rss_after_generate_mb,
     peak_rss_vs_model_size: round(((run.peak_rss_mb as number) * 1024 * 1024) / modelBytes, 2),
     prefill_tokens_per_s: run.prefill_tokens_per_s,
     decode_tokens_per_s: run.decode_tokens_per_s,
