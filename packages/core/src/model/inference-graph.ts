@@ -9,7 +9,7 @@ import { bottleneckLayers, loraLayers, slotTensorSpecs } from './adapter-slots.t
 import type { AdapterContext } from './adapter-ops.ts';
 import { addBottleneck, addLora } from './adapter-ops.ts';
 import type { InferenceBuildOptions } from './build-options.ts';
-import { fusedProjection, inPlaceMatMul, projection } from './projection.ts';
+import { concatenated, fusedProjection, inPlaceMatMul, projection } from './projection.ts';
 import { rotaryTables } from './rotary-tables.ts';
 
 export const GRAPH_INPUTS = {
@@ -305,15 +305,7 @@ class InferenceGraphWriter {
   /** Several weight vectors end to end, as one initializer. */
   private concatenatedVector(name: string, weightNames: string[]): string {
     const length = weightNames.reduce((n, w) => n + this.weights.info(w).shape.reduce((a, c) => a * c, 1), 0);
-    return this.b.initializer(name, 'float32', [length], () => {
-      const out = new Float32Array(length);
-      let offset = 0;
-      for (const part of weightNames.map((n) => this.weights.float32(n))) {
-        out.set(part, offset);
-        offset += part.length;
-      }
-      return bytesOf(out);
-    });
+    return this.b.initializer(name, 'float32', [length], () => bytesOf(concatenated(this.weights, weightNames)));
   }
 
   /** dimension `axis` of a value's shape, as int64 [1] */

@@ -5,8 +5,8 @@ import type { InferenceBuildOptions, Quantization } from './build-options.ts';
 import { packMatMulNBits } from '../quant/matmul-nbits.ts';
 import { transpose } from '../tensor/transpose.ts';
 
-/** Row-stacks HF Linear weights [out_i, in] into one [Σ out_i, in] matrix. */
-function stackedRows(weights: WeightSource, names: readonly string[]): Float32Array {
+/** The weights end to end: HF Linear weights [out_i, in] row-stacked into [Σ out_i, in], or bias vectors joined. */
+export function concatenated(weights: WeightSource, names: readonly string[]): Float32Array {
   if (names.length === 1) return weights.float32(names[0] as string);
   const parts = names.map((name) => weights.float32(name));
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
@@ -36,7 +36,7 @@ export function fusedProjection(
 ): string {
   const outFeatures = outFeaturesOf(weights, weightNames).reduce((a, c) => a + c, 0);
   const inFeatures = (weights.info(weightNames[0] as string).shape as [number, number])[1];
-  const weight: ProjectionWeight = { name: weightNames.join('+'), inFeatures, outFeatures, rows: () => stackedRows(weights, weightNames) };
+  const weight: ProjectionWeight = { name: weightNames.join('+'), inFeatures, outFeatures, rows: () => concatenated(weights, weightNames) };
   const { quantization } = options;
   if (quantization !== null) return quantizedMatMul(b, x, weight, quantization);
   return options.prepackWeights ? prepackedMatMul(b, x, weight) : inPlaceMatMul(b, x, weight);
