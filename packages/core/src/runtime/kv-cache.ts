@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { PlugboardError } from '../errors/plugboard-error.ts';
 import type { ModelConfig } from '../hf/config.ts';
 import { GRAPH_INPUTS, GRAPH_OUTPUTS } from '../model/inference-graph.ts';
 
@@ -97,6 +98,27 @@ export class KvCache {
     after.forEach((n, b) => {
       this.lengths[b] = n;
     });
+  }
+
+  /** An empty cache for `batch` rows of the same model. */
+  emptyLike(batch: number): KvCache {
+    return new KvCache(this.config, batch);
+  }
+
+  /** Makes row `b` hold what the single-row cache `source` holds. */
+  copyRow(b: number, source: KvCache): void {
+    if (source.batch !== 1) throw new PlugboardError('INVALID_ARGUMENT', `copyRow takes a single-row cache, got ${source.batch} rows`);
+    const length = source.lengths[0] as number;
+    this.reserve(length);
+    const { numKvHeads: heads, headDim } = this.config;
+    for (const name of this.pastNames()) {
+      const from = source.buffers.get(name) as Float32Array;
+      const to = this.buffers.get(name) as Float32Array;
+      for (let h = 0; h < heads; h++) {
+        to.set(from.subarray(h * source.capacity * headDim, (h * source.capacity + length) * headDim), (b * heads + h) * this.capacity * headDim);
+      }
+    }
+    this.lengths[b] = length;
   }
 
   /** Forgets every row's positions from `length` on. */

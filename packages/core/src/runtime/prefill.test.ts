@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPlugboardError, PlugboardError } from '../errors/plugboard-error.ts';
 import { TINY_SHAPES } from '../fixtures/fixture-options.ts';
-import { useTempDir } from '../fixtures/test-helpers.ts';
+import { expectPlugboardError, useTempDir } from '../fixtures/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
 import type { AdapterSlotLayout } from '../model/adapter-slots.ts';
 import { maxAbsDiff } from '../reference/max-abs-diff.ts';
@@ -11,6 +11,7 @@ import { KvCache } from './kv-cache.ts';
 import type { Model } from './load-model.ts';
 import { loadModel } from './load-model.ts';
 import { prefill } from './prefill.ts';
+import { runStep } from './step.ts';
 import type { StepRow } from './step.ts';
 
 const tmp = useTempDir('prefill');
@@ -73,6 +74,40 @@ describe('chunked prefill', () => {
     const b = await oneRun.complete({ tokens }, { temperature: 0, maxTokens: 6, ignoreEos: true, adapterSlot: 1 });
     await oneRun.dispose();
     expect(a.tokens).toEqual(b.tokens);
+  });
+
+  it('a batch with a prompt longer than a chunk prefills each row alone: same logits and cache as one padded run', async () => {
+    const short: StepRow = { tokens: [5, 6, 7], adapterSlot: 0 };
+    const batched = KvCache.empty(model.config, 2);
+    const whole = await runStep(model.session, batched, [row, short], model.slotFeeds());
+    const byRow = KvCache.empty(model.config, 2);
+    const chunked = await prefill(model.session, byRow, [row, short], model.slotFeeds(), { chunkTokens: 5 });
+    expect(chunked.tokensPerRow).toBe(1);
+    expect(maxAbsDiff(chunked.logits, whole.logits)).toBeLessThan(1e-4);
+    expect(byRow.lengths).toEqual([23, 3]);
+    const [name] = Object.keys(batched.feeds());
+    const rowOf = (c: KvCache, b: number, length: number) => {
+      const feed = c.feeds()[name!]!;
+      const [, heads, capacity, headDim] = feed.dims as number[];
+      return (feed.data as Float32Array).subarray(b * heads! * capacity! * headDim!, (b * heads! * capacity! + length) * headDim!);
+    };
+    expect(maxAbsDiff(rowOf(byRow, 0, 23), rowOf(batched, 0, 23))).toBeLessThan(1e-4);
+    expect(maxAbsDiff(rowOf(byRow, 1, 3), rowOf(batched, 1, 3))).toBeLessThan(1e-4);
+  });
+
+  it('copyRow takes only a single-row cache', () => {
+    expectPlugboardError(() => KvCache.empty(model.config, 2).copyRow(0, KvCache.empty(model.config, 2)), 'INVALID_ARGUMENT', 'single-row');
+  });
+
+  it('generateBatch with a long and a short prompt on different slots matches prefilling in one run', async () => {
+    const oneRun = await loadModel(model.dir, { cacheDir: join(tmp, 'graphs'), adapters: layout, prefillChunkTokens: 1000 });
+    oneRun.slots.forEach((t, name) => t.data.set(model.slots.get(name)!.data));
+    const requests = [{ prompt: { tokens }, adapterSlot: 1 }, { prompt: { tokens: [9, 8, 7] }, adapterSlot: 0 }];
+    const options = { temperature: 0, maxTokens: 5, ignoreEos: true };
+    const a = await model.generateBatch(requests, options).result;
+    const b = await oneRun.generateBatch(requests, options).result;
+    await oneRun.dispose();
+    expect(a.map((r) => r.tokens)).toEqual(b.map((r) => r.tokens));
   });
 
   it('an abort signal stops a chunked prefill with ABORTED', async () => {
