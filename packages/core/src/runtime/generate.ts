@@ -36,7 +36,7 @@ export interface GenerationHost {
   session: InferenceSession;
   events: ModelEventEmitter;
   contextLength: number;
-  /** most tokens per run when a single row prefills */
+  /** most tokens per prefill run (longer prompts go in chunks) */
   prefillChunkTokens: number;
   slotFeeds(): Record<string, Tensor> | null;
 }

@@ -25,7 +25,7 @@ export const LoadModelOptionsSchema = z.object({
   rebuild: z.boolean().default(false),
   /** maximum tokens per row (prompt + generated); default the model's max_position_embeddings */
   contextLength: z.number().int().positive().optional(),
-  /** a single row's prompt is prefilled in runs of at most this many tokens (smaller activations, faster int4 matmuls) */
+  /** prompts are prefilled in runs of at most this many tokens (smaller activations, faster int4 matmuls, no padding across rows) */
   prefillChunkTokens: z.number().int().positive().default(128),
   intraOpNumThreads: z.number().int().nonnegative().optional(),
   graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
