@@ -29,6 +29,20 @@ export const ERROR_CODES = [
   'TOOL_TIMEOUT',
   'ROUTER_NOT_FITTED',
   'DATA_INVALID',
+  /** tensors in the weights that the config does not account for */
+  'WEIGHT_UNEXPECTED',
+  /** non-finite values (NaN, ±Infinity) in weights, adapters or logits */
+  'NUMERIC_ERROR',
+  /** a model has one adapter bank: a second was asked for */
+  'BANK_EXISTS',
+  /** a skill name no registry knows */
+  'SKILL_NOT_FOUND',
+  /** the Hugging Face hub (or a mirror) refused or failed a request */
+  'HUB_ERROR',
+  /** a download whose bytes do not match the expected hash or size */
+  'DOWNLOAD_CORRUPT',
+  /** an index (RAG, router, cache) built for something else: another embedder, other skills */
+  'INDEX_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
