@@ -29,6 +29,7 @@ export * from './hf/stream-decoder.ts';
 export * from './hf/chat-template.ts';
 
 // sampling
+export * from './constrained/constraint-spec.ts';
 export * from './sampling/sampling-options.ts';
 export * from './sampling/sampler.ts';
 export * from './sampling/stop-string-matcher.ts';

@@ -9,6 +9,7 @@ import { createSampler } from '../sampling/sampler.ts';
 import type { SamplingOptionsInput } from '../sampling/sampling-options.ts';
 import { parseSamplingOptions } from '../sampling/sampling-options.ts';
 import { StopStringMatcher } from '../sampling/stop-string-matcher.ts';
+import type { ConstraintSpec } from '../constrained/constraint-spec.ts';
 import { GenerationStream } from './generation-stream.ts';
 import { KvCache } from './kv-cache.ts';
 import type { StepOutput, StepRow } from './step.ts';
@@ -27,6 +28,8 @@ export interface GenerateOptions extends SamplingOptionsInput {
   /** keep generating past the tokenizer's EOS tokens (benchmarks want a fixed token count) */
   ignoreEos?: boolean;
   requestId?: string;
+  /** decode under a token mask so the output always parses (JSON Schema or tool calls) */
+  constraint?: ConstraintSpec;
 }
 
 /** Everything the loop needs from a loaded model. */
@@ -94,7 +97,8 @@ async function* generationLoop(
   options: GenerateOptions,
   cache: KvCache,
 ): AsyncGenerator<GeneratedToken, GenerationResult[]> {
-  const { signal, requestId = randomUUID(), ignoreEos = false, ...samplingInput } = options;
+  const { signal, requestId = randomUUID(), ignoreEos = false, constraint, ...samplingInput } = options;
+  if (constraint !== undefined) throw new PlugboardError('UNSUPPORTED_FEATURE', 'constrained decoding is not available in this build');
   const sampling = parseSamplingOptions(samplingInput);
   if (requests.length === 0) throw new PlugboardError('INVALID_ARGUMENT', 'generate needs at least one prompt');
   for (const [i, r] of requests.entries()) {
