@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.cache/**', '.tmp/**', 'bench/out/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'docs/api/**', '.cache/**', '.tmp/**', 'bench/out/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -104,3 +104,6 @@ export * from './adapters/bank/bank-options.ts';
 export * from './adapters/bank/validate-for-bank.ts';
 export * from './adapters/bank/adapter-byte-size.ts';
 export * from './adapters/bank/random-loaded-adapter.ts';
+
+// types the public API refers to
+export type { CodeBits } from './quant/bit-packing.ts';

@@ -50,3 +50,6 @@ export * from './langchain/chat-model/to-chat-messages.ts';
 export * from './langchain/embeddings/plugboard-embeddings.ts';
 export * from './langchain/middleware/skill-router-middleware.ts';
 export * from './langchain/middleware/skill-router-events.ts';
+
+// types the public API refers to
+export type { SparseVector } from './routing/linear/sparse-vector.ts';

@@ -30,3 +30,6 @@ export * from './commands/validate-skill.ts';
 export * from './commands/inspect-skill.ts';
 export * from './commands/command-base.ts';
 export type { SkillProblem } from './manifest/skill-problem.ts';
+
+// types the public API refers to
+export type { AdapterWeightsHeader } from './manifest/adapter-weights-header.ts';

@@ -36,3 +36,13 @@ export * from './run-train.ts';
 export * from './autodiff/differentiate.ts';
 export { OP_RULES, differentiableOps } from './autodiff/op-rules.ts';
 export type { OpRule, VjpRule, VjpContext, InferContext, ValueFacts } from './autodiff/op-rule.ts';
+
+// types the public API refers to
+export type { FactsView } from './autodiff/op-rule.ts';
+export type { StopReason as TokenizerStopReason } from './tokenizer/learn-merges.ts';
+export type { GradEmitter } from './autodiff/grad-emitter.ts';
+export type { OrtFeeds } from './trainer/ort-tensors.ts';
+export type { GradientSessions } from './trainer/gradient-sessions.ts';
+export type { TokenBatch } from './data/token-batch.ts';
+export type { OrtTensor } from './trainer/ort-tensors.ts';
+export type { GraphRunner } from './trainer/graph-runner.ts';

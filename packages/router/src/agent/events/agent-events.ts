@@ -25,6 +25,6 @@ export type AgentEventName = keyof AgentEventMap;
 /** An event as the run's iterator yields it and the trace records it. */
 export type AgentEvent = { [K in AgentEventName]: { type: K } & AgentEventMap[K] }[AgentEventName];
 
-type Listeners = { [K in AgentEventName]: (e: AgentEventMap[K]) => void };
+export type AgentEventListeners = { [K in AgentEventName]: (e: AgentEventMap[K]) => void };
 
-export class AgentEventEmitter extends EventEmitter<Listeners> {}
+export class AgentEventEmitter extends EventEmitter<AgentEventListeners> {}
