@@ -1,35 +1,104 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { InvalidArgumentError, Option } from 'commander';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlugboardError } from '@plugboard/core';
-import { EvalStrategySchema, generateMultiDomainDataset, runRouterEval } from '@plugboard/router';
+import { EvalStrategySchema, fitRouterFile, generateMultiDomainDataset, runRouterEval, writeRouterFile } from '@plugboard/router';
+import type { EvalStrategy, Route, ThresholdObjective } from '@plugboard/router';
+import { readRoutesFile } from '@plugboard/router';
 import { SkillRegistry, skillRoute } from '@plugboard/skills';
-import type { EvalStrategy } from '@plugboard/router';
+import { intFlag, numberFlag } from '../flags/number-flags.ts';
+
+interface RouteFlags {
+  routes?: string;
+  skills?: string;
+  outOfScope?: string;
+  targetOosRecall?: number;
+  targetInScope?: number;
+}
+
+const fraction = (raw: string): number => {
+  const value = numberFlag(raw);
+  if (value < 0 || value > 1) throw new InvalidArgumentError(`${raw} is not a fraction between 0 and 1`);
+  return value;
+};
+
+/** Routes from a routes file or a skills folder, plus out-of-scope texts from the file and --out-of-scope. */
+async function routesOf(flags: RouteFlags): Promise<{ routes: Route[]; outOfScope: string[] }> {
+  if (Boolean(flags.routes) === Boolean(flags.skills)) throw new PlugboardError('INVALID_ARGUMENT', 'give exactly one of --routes FILE or --skills DIR');
+  const extra = flags.outOfScope === undefined ? [] : readOutOfScope(flags.outOfScope);
+  if (flags.skills) return { routes: new SkillRegistry().addFolder(flags.skills).map(skillRoute), outOfScope: extra };
+  const file = await readRoutesFile(flags.routes as string);
+  return { routes: file.routes, outOfScope: [...file.outOfScope, ...extra] };
+}
+
+/** Out-of-scope texts: one per line, or JSONL lines of {"text"}. Blank lines are skipped. */
+function readOutOfScope(path: string): string[] {
+  const lines = readFileSync(path, 'utf8').split('\n').map((line) => line.trim());
+  return lines.flatMap((line, i) => {
+    if (line === '') return [];
+    if (!line.startsWith('{')) return [line];
+    try {
+      const text = (JSON.parse(line) as { text?: unknown }).text;
+      if (typeof text === 'string' && text.trim() !== '') return [text];
+    } catch {
+      // reported below
+    }
+    throw new PlugboardError('DATA_INVALID', `${path}:${i + 1}: an out-of-scope line is plain text or {"text": "..."}`, { details: { path, line: i + 1 } });
+  });
+}
+
+/** The threshold objective the flags name (an operating point), or the default (balanced with OOS texts). */
+function objectiveOf(flags: RouteFlags): ThresholdObjective | undefined {
+  if (flags.targetOosRecall !== undefined && flags.targetInScope !== undefined) throw new PlugboardError('INVALID_ARGUMENT', 'give at most one of --target-oos-recall and --target-in-scope');
+  if (flags.targetOosRecall !== undefined) return { kind: 'oos-recall', target: flags.targetOosRecall };
+  if (flags.targetInScope !== undefined) return { kind: 'in-scope-coverage', target: flags.targetInScope };
+  return undefined;
+}
+
+function routeOptions(command: Command): Command {
+  return command
+    .option('--routes <file>', 'routes JSON: [{name, examples, keywords?}] or {routes, outOfScope}')
+    .option('--skills <dir>', "a folder of skill packages: their manifests' routing sections are the routes")
+    .option('--out-of-scope <file>', 'out-of-scope texts for the threshold: one per line or {"text"} JSONL')
+    .option('--target-oos-recall <x>', 'operating point: the lowest threshold that rejects this share of the out-of-scope texts', fraction)
+    .option('--target-in-scope <x>', 'operating point: the highest threshold that still accepts this share of in-scope texts', fraction);
+}
 
 export function registerRouter(program: Command): void {
   const router = program.command('router').description('step routing');
-  router
-    .command('eval')
-    .description('fit a router on routes (a routes file or a folder of skills) and evaluate it on labeled JSONL ({"text","label"|null} per line); prints JSON')
-    .option('--routes <file>', 'routes JSON: [{name, examples, keywords?}] or {routes, outOfScope}')
-    .option('--skills <dir>', 'a folder of skill packages: their manifests\' routing sections are the routes')
+  routeOptions(
+    router
+      .command('eval')
+      .description('fit a router on routes (a routes file or a folder of skills) and evaluate it on labeled JSONL ({"text","label"|null} per line); prints JSON with the trade-off curve'),
+  )
     .requiredOption('--data <file>', 'evaluation data, JSONL')
     .addOption(new Option('--strategy <name>', 'routing strategy').choices(EvalStrategySchema.options).default('linear'))
     .option('--svg <file>', 'also write the confusion matrix as an SVG picture')
-    .action(async (flags: { routes?: string; skills?: string; data: string; strategy: EvalStrategy; svg?: string }) => {
-      if (Boolean(flags.routes) === Boolean(flags.skills)) throw new PlugboardError('INVALID_ARGUMENT', 'give exactly one of --routes FILE or --skills DIR');
-      const routes = flags.skills ? new SkillRegistry().addFolder(flags.skills).map(skillRoute) : undefined;
-      const result = await runRouterEval({ routesFile: flags.routes, routes, dataFile: flags.data, strategy: flags.strategy });
+    .option('--curve-svg <file>', 'also write the in-scope accuracy / out-of-scope recall trade-off as an SVG picture')
+    .action(async (flags: RouteFlags & { data: string; strategy: EvalStrategy; svg?: string; curveSvg?: string }) => {
+      const { routes, outOfScope } = await routesOf(flags);
+      const objective = objectiveOf(flags);
+      const result = await runRouterEval({ routes, outOfScope, dataFile: flags.data, strategy: flags.strategy, calibration: objective === undefined ? undefined : { objective } });
       if (flags.svg) writeFileSync(flags.svg, result.confusionSvg);
-      const { confusionSvg: _svg, ...printable } = result;
+      if (flags.curveSvg) writeFileSync(flags.curveSvg, result.tradeOffSvg);
+      const { confusionSvg: _svg, tradeOffSvg: _curve, ...printable } = result;
       process.stdout.write(`${JSON.stringify(printable, null, 2)}\n`);
+    });
+  routeOptions(router.command('fit').description('fit and calibrate a linear router on routes or skills and store it (loadRouterFile refits it when the skills change)'))
+    .requiredOption('--out <file>', 'router file to write (router.json)')
+    .action(async (flags: RouteFlags & { out: string }) => {
+      const { routes, outOfScope } = await routesOf(flags);
+      const objective = objectiveOf(flags);
+      const { file, report } = await fitRouterFile({ routes, outOfScope, calibration: objective === undefined ? undefined : { objective } });
+      writeRouterFile(flags.out, file);
+      process.stdout.write(`${JSON.stringify({ out: flags.out, routes: file.routes, outOfScope: file.outOfScope, calibration: report.calibration, fingerprint: file.fingerprint }, null, 2)}\n`);
     });
   router
     .command('dataset')
-    .description('write the generated multi-domain routing set: routes.json (with out-of-scope texts) and test.jsonl')
+    .description('write the generated multi-domain routing set: routes.json (with out-of-scope texts) and test.jsonl (held-out templates and slot values)')
     .requiredOption('--out <dir>', 'output folder')
-    .option('--seed <n>', 'seed', (v) => Number.parseInt(v, 10), 1)
+    .option('--seed <n>', 'seed', intFlag, 1)
     .action((flags: { out: string; seed: number }) => {
       const dataset = generateMultiDomainDataset({ seed: flags.seed });
       mkdirSync(flags.out, { recursive: true });

@@ -2,6 +2,7 @@ import type { LabeledText, RouteDecision } from '../routing/route.ts';
 import type { Router } from '../routing/router.ts';
 import { classificationMetrics, type ClassificationMetrics, type Prediction } from './metrics.ts';
 import { percentile } from './percentile.ts';
+import { tradeOffCurve, type TradeOff } from './trade-off-curve.ts';
 
 export interface RouterEvaluation extends ClassificationMetrics {
   route_p50_us: number | null;
@@ -9,6 +10,8 @@ export interface RouterEvaluation extends ClassificationMetrics {
   /** Fit time when the caller measured one (see `runRouterEval`), else null. */
   fit_ms: number | null;
   examples: number;
+  /** What other thresholds would give on the same data: the curve and the best point per OOS-recall target. */
+  trade_off: TradeOff;
 }
 
 export interface EvaluateOptions {
@@ -37,6 +40,7 @@ export async function evaluateRouter(router: Router, data: readonly LabeledText[
     route_p99_us: percentile(latencies, 99),
     fit_ms: options.fitMs ?? null,
     examples: data.length,
+    trade_off: tradeOffCurve(predictions),
   };
 }
 

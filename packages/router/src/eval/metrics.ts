@@ -22,6 +22,8 @@ export interface Confusion {
 export interface ClassificationMetrics {
   /** In-scope examples routed to their own route (a null decision counts as wrong); null without in-scope examples. */
   accuracy: number | null;
+  /** In-scope examples whose top-scoring route is their own, whatever the threshold (the classifier alone). */
+  top1_accuracy: number | null;
   /** Mean F1 over routes that occur as a label or a decision; out-of-scope is not averaged as a class. */
   macro_f1: number | null;
   /** Out-of-scope examples decided null, over all out-of-scope examples. */
@@ -43,6 +45,7 @@ export function classificationMetrics(predictions: readonly Prediction[], bins =
   const nullDecisions = predictions.filter((p) => p.route === null);
   return {
     accuracy: ratio(inScope.filter((p) => p.route === p.label).length, inScope.length),
+    top1_accuracy: ratio(inScope.filter((p) => p.top === p.label).length, inScope.length),
     macro_f1: macroF1(predictions),
     oos_recall: ratio(oos.filter((p) => p.route === null).length, oos.length),
     oos_precision: ratio(nullDecisions.filter((p) => p.label === null).length, nullDecisions.length),

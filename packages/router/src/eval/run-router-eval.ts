@@ -12,6 +12,7 @@ import { RulesRouter } from '../routing/rules/rules-router.ts';
 import { confusionMatrixSvg } from './confusion-svg.ts';
 import { readLabeledJsonl, readRoutesFile } from './data-files.ts';
 import { evaluateRouter, type RouterEvaluation } from './evaluate-router.ts';
+import { tradeOffSvg } from './trade-off-svg.ts';
 
 export const EvalStrategySchema = z.enum(['rules', 'linear', 'embedding', 'cascade']);
 export type EvalStrategy = z.infer<typeof EvalStrategySchema>;
@@ -38,6 +39,8 @@ export interface RouterEvalResult {
   calibration: CalibrationReport | null;
   /** The confusion matrix as an SVG heatmap. */
   confusionSvg: string;
+  /** The in-scope accuracy / OOS recall trade-off as an SVG line chart, the calibrated point marked. */
+  tradeOffSvg: string;
 }
 
 /**
@@ -56,7 +59,14 @@ export async function runRouterEval(options: RunRouterEvalOptions): Promise<Rout
   const fitMs = performance.now() - start;
 
   const metrics = await evaluateRouter(router, data, { fitMs });
-  return { strategy, metrics, calibration, confusionSvg: confusionMatrixSvg(metrics.confusion, `Router confusion matrix (${strategy})`) };
+  const chosen = metrics.accuracy !== null && metrics.oos_recall !== null ? { in_scope_accuracy: metrics.accuracy, oos_recall: metrics.oos_recall } : null;
+  return {
+    strategy,
+    metrics,
+    calibration,
+    confusionSvg: confusionMatrixSvg(metrics.confusion, `Router confusion matrix (${strategy})`),
+    tradeOffSvg: tradeOffSvg(metrics.trade_off.curve, chosen, `Router trade-off (${strategy})`),
+  };
 }
 
 async function loadRoutes(options: RunRouterEvalOptions): Promise<{ routes: Route[]; outOfScope: string[] }> {

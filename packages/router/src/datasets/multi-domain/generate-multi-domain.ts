@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { LabeledText, Route } from '../../routing/route.ts';
 import { SeededRandom } from '@plugboard/core';
 import { drawTexts } from '../template-filler.ts';
+import { splitFamily, splitSlots } from '../template-split.ts';
 import { IN_SCOPE_FAMILIES } from './in-scope-families.ts';
 import { OUT_OF_SCOPE_FAMILIES, TEST_ONLY_OUT_OF_SCOPE } from './out-of-scope-families.ts';
 import { SHARED_SLOTS } from './shared-slots.ts';
@@ -13,6 +14,8 @@ export const MultiDomainOptionsSchema = z.object({
   /** Out-of-scope texts for calibration (from the domains not reserved for testing). */
   outOfScopeForCalibration: z.number().int().min(0).default(120),
   outOfScopeForTest: z.number().int().min(0).default(200),
+  /** Share of every family's templates and slot values that only the test split uses. */
+  heldOutTemplates: z.number().min(0).max(0.9).default(0.3),
 });
 export type MultiDomainOptions = z.infer<typeof MultiDomainOptionsSchema>;
 
@@ -27,19 +30,22 @@ export interface MultiDomainDataset {
 
 /**
  * A labeled multi-domain routing set (10 routes), composed from templates × slot fillers
- * with greetings, sign-offs and typos. Test out-of-scope texts include three domains that
+ * with greetings, sign-offs and typos. The test split holds out whole templates and slot
+ * values (`heldOutTemplates`, 30%): no test text shares its template or its fillers with
+ * a training or calibration text. Test out-of-scope texts also include three domains that
  * calibration never sees. Same seed, same dataset.
  */
 export function generateMultiDomainDataset(input: Partial<MultiDomainOptions> = {}): MultiDomainDataset {
   const options = MultiDomainOptionsSchema.parse(input);
   const random = new SeededRandom(options.seed);
+  const fraction = options.heldOutTemplates;
+  const shared = splitSlots(SHARED_SLOTS, fraction, random);
   const routes: Route[] = [];
   const test: LabeledText[] = [];
   for (const family of IN_SCOPE_FAMILIES) {
-    const texts = drawTexts(family, options.trainPerRoute + options.testPerRoute, random, SHARED_SLOTS);
-    const cut = Math.min(options.trainPerRoute, texts.length - 1);
-    routes.push({ name: family.name, examples: texts.slice(0, cut) });
-    for (const text of texts.slice(cut)) test.push({ text, label: family.name });
+    const split = splitFamily(family, fraction, random);
+    routes.push({ name: family.name, examples: drawTexts(split.train, options.trainPerRoute, random, shared.train) });
+    for (const text of drawTexts(split.test, options.testPerRoute, random, shared.test)) test.push({ text, label: family.name });
   }
 
   const testOnly = new Set<string>(TEST_ONLY_OUT_OF_SCOPE);
@@ -49,11 +55,9 @@ export function generateMultiDomainDataset(input: Partial<MultiDomainOptions> = 
   const outOfScope: string[] = [];
   const oosTest: string[] = [];
   for (const family of OUT_OF_SCOPE_FAMILIES) {
-    const forCalibration = testOnly.has(family.name) ? 0 : perCalibrationFamily;
-    const texts = drawTexts(family, forCalibration + perTestFamily, random, SHARED_SLOTS);
-    const cut = Math.min(forCalibration, texts.length);
-    outOfScope.push(...texts.slice(0, cut));
-    oosTest.push(...texts.slice(cut));
+    const split = splitFamily(family, fraction, random);
+    if (!testOnly.has(family.name)) outOfScope.push(...drawTexts(split.train, perCalibrationFamily, random, shared.train));
+    oosTest.push(...drawTexts(split.test, perTestFamily, random, shared.test));
   }
   const shuffledOos = random.shuffled(outOfScope).slice(0, options.outOfScopeForCalibration);
   for (const text of random.shuffled(oosTest).slice(0, options.outOfScopeForTest)) test.push({ text, label: null });

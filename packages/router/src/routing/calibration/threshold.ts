@@ -26,7 +26,7 @@ export const ThresholdObjectiveSchema = z.discriminatedUnion('kind', [
 export type ThresholdObjective = z.infer<typeof ThresholdObjectiveSchema>;
 
 /** A band of thresholds (low, high] that all give the same decisions, with their outcome. */
-interface ThresholdBand {
+export interface ThresholdBand {
   low: number;
   high: number;
   accuracy: number;
@@ -50,6 +50,16 @@ export function fitThreshold(samples: readonly ThresholdSample[], objective: Thr
   }
   const bands = thresholdBands(samples, inScope, outOfScope);
   return middle(chooseBand(bands, objective));
+}
+
+/**
+ * Every distinct outcome a threshold can give on these samples, from "accept everything"
+ * (lowest band) to "reject everything": the trade-off between in-scope accuracy and
+ * out-of-scope recall that a threshold moves along.
+ */
+export function thresholdCurve(samples: readonly ThresholdSample[]): ThresholdBand[] {
+  const inScope = samples.filter((s) => s.inScope).length;
+  return thresholdBands(samples, inScope, samples.length - inScope);
 }
 
 function thresholdBands(samples: readonly ThresholdSample[], inScope: number, outOfScope: number): ThresholdBand[] {

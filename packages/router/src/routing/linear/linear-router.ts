@@ -4,9 +4,20 @@ import { decideFromLogits } from '../calibration/decide.ts';
 import type { Route, RouteDecision } from '../route.ts';
 import type { SyncRouter } from '../router.ts';
 import { validateRoutes } from '../validate-routes.ts';
-import { SoftmaxRegression, type TrainingOptions } from './softmax-regression.ts';
+import { z } from 'zod';
+import { CalibrationSchema } from '../calibration/calibration.ts';
+import { SoftmaxRegression, SoftmaxStateSchema, type TrainingOptions } from './softmax-regression.ts';
 import { appendDense, type SparseVector } from './sparse-vector.ts';
-import { TfidfVectorizer, type TfidfOptions } from './tfidf-vectorizer.ts';
+import { TfidfStateSchema, TfidfVectorizer, type TfidfOptions } from './tfidf-vectorizer.ts';
+
+/** A fitted linear router as JSON: what `plugboard router fit` stores (dense features are not stored). */
+export const LinearRouterStateSchema = z.object({
+  labels: z.array(z.string().min(1)).min(1),
+  calibration: CalibrationSchema,
+  vectorizer: TfidfStateSchema,
+  model: SoftmaxStateSchema,
+});
+export type LinearRouterState = z.infer<typeof LinearRouterStateSchema>;
 
 /** Extra dense features (e.g. a small local embedding model), computed synchronously. */
 export interface DenseFeatures {
@@ -59,6 +70,25 @@ export class LinearRouter implements SyncRouter, Calibratable {
     const model = SoftmaxRegression.train(inputs, targets, routes.length, dimension, this.options.training);
     this.fitted = { vectorizer, model };
     this.names = routes.map((r) => r.name);
+  }
+
+  /** The fitted router (vocabulary, weights, calibration); `LinearRouter.fromJSON` restores it. */
+  toJSON(): LinearRouterState {
+    const fitted = this.requireFitted();
+    if (this.options.dense !== undefined) throw new PlugboardError('UNSUPPORTED_FEATURE', 'A linear router with dense features cannot be stored; refit it where the features are computed.');
+    return { labels: [...this.names], calibration: this.calibration, vectorizer: fitted.vectorizer.toJSON(), model: fitted.model.toJSON() };
+  }
+
+  static fromJSON(state: LinearRouterState, options: Omit<LinearRouterOptions, 'dense' | 'calibration'> = {}): LinearRouter {
+    const vectorizer = TfidfVectorizer.fromJSON(state.vectorizer);
+    const model = SoftmaxRegression.fromJSON(state.model);
+    if (model === undefined || model.dimension !== vectorizer.dimension || model.classes !== state.labels.length) {
+      throw new PlugboardError('DATA_INVALID', `The stored linear router is inconsistent (weights for ${state.model.classes} classes × ${state.model.dimension} features, ${state.labels.length} labels, ${vectorizer.dimension} features); fit it again.`);
+    }
+    const router = new LinearRouter({ ...options, calibration: state.calibration });
+    router.fitted = { vectorizer, model };
+    router.names = [...state.labels];
+    return router;
   }
 
   logits(text: string): Float64Array {

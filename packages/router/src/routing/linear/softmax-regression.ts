@@ -22,6 +22,15 @@ export type TrainingOptions = z.infer<typeof TrainingOptionsSchema>;
 
 const EPSILON = 1e-8;
 
+/** A trained model as JSON: weights feature-major as little-endian float32 in base64. */
+export const SoftmaxStateSchema = z.object({
+  classes: z.number().int().positive(),
+  dimension: z.number().int().nonnegative(),
+  weights: z.string(),
+  bias: z.array(z.number().finite()),
+});
+export type SoftmaxState = z.infer<typeof SoftmaxStateSchema>;
+
 /**
  * Multinomial logistic regression over sparse vectors. Weights are stored feature-major
  * (row f holds the weights of feature f for every class), so scoring a text touches only
@@ -92,6 +101,20 @@ export class SoftmaxRegression {
       }
     }
     return model;
+  }
+
+  toJSON(): SoftmaxState {
+    return { classes: this.classes, dimension: this.dimension, weights: Buffer.from(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength).toString('base64'), bias: Array.from(this.bias) };
+  }
+
+  /** Restores a model; undefined when the stored weights do not have classes × dimension entries. */
+  static fromJSON(state: SoftmaxState): SoftmaxRegression | undefined {
+    const bytes = Buffer.from(state.weights, 'base64');
+    if (bytes.byteLength !== state.classes * state.dimension * 4 || state.bias.length !== state.classes) return undefined;
+    const weights = new Float32Array(bytes.byteLength / 4);
+    new Uint8Array(weights.buffer).set(bytes);
+    if (!weights.every(Number.isFinite)) return undefined;
+    return new SoftmaxRegression(state.classes, state.dimension, weights, Float64Array.from(state.bias));
   }
 
   /** Raw class scores (logits) of one vector: bias plus a sparse dot product per class. */

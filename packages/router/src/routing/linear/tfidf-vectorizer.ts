@@ -20,6 +20,16 @@ interface Block {
   scale: number;
 }
 
+/** A fitted vectorizer as JSON (see `TfidfVectorizer.toJSON`): n-grams in index order with their idf. */
+export const TfidfStateSchema = z.object({
+  options: NgramOptionsSchema,
+  blocks: z
+    .array(z.object({ ngrams: z.array(z.string()), idf: z.array(z.number().finite()), scale: z.number().min(0).max(1) }))
+    .length(2)
+    .refine((blocks) => blocks.every((b) => b.ngrams.length === b.idf.length), { message: 'every n-gram needs its idf' }),
+});
+export type TfidfState = z.infer<typeof TfidfStateSchema>;
+
 /**
  * Dictionary-indexed TF-IDF over word and character n-grams: sublinear tf (1 + ln tf),
  * smooth idf (ln((1 + N) / (1 + df)) + 1), each block l2-normalized and then weighted so
@@ -51,6 +61,23 @@ export class TfidfVectorizer {
     const charBlock = buildBlock(charDf, texts.length, options, wordBlock.idf.length, Math.sqrt(options.charShare));
     const vectorizer = new TfidfVectorizer(options, wordBlock, charBlock);
     return { vectorizer, vectors: counted.map((counts) => vectorizer.weigh(counts)) };
+  }
+
+  /** The fitted state, to store beside a fitted router (`fromJSON` restores it exactly). */
+  toJSON(): TfidfState {
+    const block = (b: Block) => ({ ngrams: [...b.vocabulary.keys()], idf: Array.from(b.idf), scale: b.scale });
+    return { options: this.options, blocks: [block(this.wordBlock), block(this.charBlock)] };
+  }
+
+  static fromJSON(state: TfidfState): TfidfVectorizer {
+    const [words, chars] = state.blocks;
+    const block = (b: TfidfState['blocks'][number], offset: number): Block => ({
+      vocabulary: new Map(b.ngrams.map((ngram, i) => [ngram, i])),
+      offset,
+      idf: Float64Array.from(b.idf),
+      scale: b.scale,
+    });
+    return new TfidfVectorizer(state.options, block(words, 0), block(chars, words.ngrams.length));
   }
 
   get dimension(): number {
