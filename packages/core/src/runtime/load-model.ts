@@ -16,6 +16,7 @@ import type { SlotTensor } from '../model/adapter-slots.ts';
 import { zeroSlotTensors } from '../model/adapter-slots.ts';
 import type { InferenceBuildOptions } from '../model/build-options.ts';
 import { buildInferenceGraph } from '../model/inference-graph.ts';
+import { rotaryContextLimit } from '../model/rotary-frequencies.ts';
 import type { GeneratedToken, GenerateOptions, GenerationHost, RowRequest } from './generate.ts';
 import { generateRows } from './generate.ts';
 import { KvCache } from './kv-cache.ts';
@@ -162,8 +163,8 @@ export async function loadModel(dir: string, options: LoadModelOptions & { event
   const resolved = parsed.data;
   if (!existsSync(dir)) throw new PlugboardError('FILE_NOT_FOUND', `model folder ${dir} does not exist`);
   const config = readModelConfig(dir);
-  if (resolved.contextLength !== undefined && resolved.contextLength > config.maxPositionEmbeddings) {
-    throw new PlugboardError('INVALID_ARGUMENT', `contextLength ${resolved.contextLength} exceeds max_position_embeddings ${config.maxPositionEmbeddings}`);
+  if (resolved.contextLength !== undefined && resolved.contextLength > rotaryContextLimit(config)) {
+    throw new PlugboardError('INVALID_ARGUMENT', `contextLength ${resolved.contextLength} exceeds the model's ${rotaryContextLimit(config)} positions (max_position_embeddings, × factor for dynamic rope scaling)`);
   }
   const tokenizer = loadTokenizer(dir);
   const buildOptions = buildOptionsFor(resolved);
