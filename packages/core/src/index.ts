@@ -42,6 +42,7 @@ export * from './model/rotary-tables.ts';
 export * from './model/rotary-frequencies.ts';
 export * from './hf/rope-scaling.ts';
 export { activate } from './model/adapter-ops.ts';
+export * from './runtime/logprobs.ts';
 export * from './model/inspect-model.ts';
 
 // runtime
