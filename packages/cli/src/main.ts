@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { isPlugboardError } from '@plugboard/core';
+import { registerChat } from './commands/chat.ts';
 import { registerFixture } from './commands/fixture.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerInspect } from './commands/inspect.ts';
@@ -18,6 +19,7 @@ registerSkill(program);
 registerTokenizer(program);
 registerTrain(program);
 registerScore(program);
+registerChat(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (isPlugboardError(error)) {
