@@ -1,11 +1,12 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { Option } from 'commander';
-import { MODEL_DTYPES, PlugboardError, isPlugboardError, loadModel } from '@plugboard/core';
+import type { MODEL_DTYPES} from '@plugboard/core';
+import { PlugboardError, isPlugboardError, loadModel } from '@plugboard/core';
 import { LinearRouter } from '@plugboard/router';
 import { SkillRegistry } from '@plugboard/skills';
 import { ChatSession } from '../chat/chat-session.ts';
 import { loadModelForSkills } from '../chat/skill-model.ts';
+import { dtypeOption } from '../flags/dtype-option.ts';
 import { nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
 
 interface ChatFlags {
@@ -26,7 +27,7 @@ export function registerChat(program: Command): void {
     .requiredOption('--model <dir>', 'Hugging Face model folder')
     .option('--skills <dir>', 'a folder of skill packages to route between')
     .option('--skill <name>', 'a skill for every turn, or "auto" (route each turn; the default with --skills)')
-    .addOption(new Option('--dtype <dtype>', 'compute precision').choices(MODEL_DTYPES).default('fp32'))
+    .addOption(dtypeOption())
     .option('--max-tokens <n>', 'most new tokens per reply', positiveIntFlag, 256)
     .option('--temperature <t>', '0 = greedy', numberFlag, 0.7)
     .option('--seed <n>', 'random seed', nonNegativeIntFlag)

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
-import { MODEL_DTYPES, loadModel } from '@plugboard/core';
+import type { MODEL_DTYPES} from '@plugboard/core';
+import { loadModel } from '@plugboard/core';
+import { dtypeOption } from '../flags/dtype-option.ts';
 import { nonNegativeIntFlag, positiveIntFlag } from '../flags/number-flags.ts';
 
 interface ScoreFlags {
@@ -18,7 +19,7 @@ export function registerScore(program: Command): void {
     .description('log-probability of every token of a text under the model (and the top-k alternatives)')
     .requiredOption('--model <dir>', 'Hugging Face model folder')
     .requiredOption('--text <text>', 'the text to score (encoded with the special tokens the tokenizer adds, e.g. BOS)')
-    .addOption(new Option('--dtype <dtype>', 'compute precision').choices(MODEL_DTYPES).default('fp32'))
+    .addOption(dtypeOption())
     .option('--top-k <k>', 'alternatives per position', nonNegativeIntFlag, 0)
     .option('--threads <n>', 'intra-op threads', positiveIntFlag)
     .option('--json', 'print one JSON object instead of a table')
