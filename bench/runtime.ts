@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { QWEN25_05B_SHAPES, TINY_SHAPES, ensureFixtureModel, inspectModel } from '@plugboard/core';
+import { QWEN25_05B_SHAPES, TINY_SHAPES, ensureFixtureModel, inspectModel, readModelConfig } from '@plugboard/core';
 import type { ModelDType } from '@plugboard/core';
 import { log, parseFlags, printResult, round } from './lib/bench-io.ts';
 import { decodeBytesPerToken } from './lib/decode-bytes.ts';
@@ -31,25 +31,35 @@ interface Target {
   dtype: ModelDType;
   /** ORT prepacks the fp32 weights at load (default) or reads them in place */
   prepack: boolean;
+  promptTokens: number;
+  newTokens: number;
+}
+
+/** The requested prompt and decode lengths, shrunk to fit a model with a short context (stories260K: 512 positions). */
+function fitted(dir: string): { promptTokens: number; newTokens: number } {
+  const context = readModelConfig(dir).maxPositionEmbeddings;
+  if (promptTokens + newTokens <= context) return { promptTokens, newTokens };
+  const fittedNew = Math.min(newTokens, Math.floor(context / 4));
+  return { promptTokens: Math.min(promptTokens, context - fittedNew), newTokens: fittedNew };
 }
 
 function targets(): Target[] {
-  if (flags.model) return [{ name: flags.model, dir: flags.model, dtype: (flags.dtype ?? 'fp32') as ModelDType, prepack: flags['no-prepack'] === undefined }];
+  if (flags.model) return [{ name: flags.model, dir: flags.model, dtype: (flags.dtype ?? 'fp32') as ModelDType, prepack: flags['no-prepack'] === undefined, ...fitted(flags.model) }];
   mkdirSync(modelsDir, { recursive: true });
   log('writing fixtures (cached after the first run)');
   const tiny = ensureFixtureModel(join(modelsDir, 'tiny'), { ...TINY_SHAPES, architecture: 'qwen2' }).dir;
   const qwen = ensureFixtureModel(join(modelsDir, 'qwen2.5-0.5b-shaped'), { ...QWEN25_05B_SHAPES, architecture: 'qwen2' }).dir;
   return [
-    { name: 'tiny-fixture', dir: tiny, dtype: 'fp32', prepack: true },
-    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'fp32', prepack: true },
-    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'fp32', prepack: false },
-    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'int4', prepack: true },
+    { name: 'tiny-fixture', dir: tiny, dtype: 'fp32', prepack: true, ...fitted(tiny) },
+    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'fp32', prepack: true, ...fitted(qwen) },
+    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'fp32', prepack: false, ...fitted(qwen) },
+    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'int4', prepack: true, ...fitted(qwen) },
   ];
 }
 
 function child(target: Target, phase: 'build' | 'run'): Record<string, number> {
   const args = ['--import', 'tsx', join(import.meta.dirname, 'runtime-model.ts'), '--model', target.dir, '--dtype', target.dtype, '--phase', phase];
-  args.push('--cache-dir', cacheDir, '--threads', threads, '--prompt-tokens', String(promptTokens), '--new-tokens', String(newTokens));
+  args.push('--cache-dir', cacheDir, '--threads', threads, '--prompt-tokens', String(target.promptTokens), '--new-tokens', String(target.newTokens));
   if (!target.prepack) args.push('--no-prepack');
   const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
   return JSON.parse(out) as Record<string, number>;
@@ -61,7 +71,7 @@ const runs = targets().map((target) => {
   const build = child(target, 'build');
   // the build just wrote the graph: flush it to disk first, or the write-back competes with the run
   execFileSync('sync');
-  log(`${label}: load from cache, prefill ${promptTokens}, decode ${newTokens}`);
+  log(`${label}: load from cache, prefill ${target.promptTokens}, decode ${target.newTokens}`);
   return { target, build, run: child(target, 'run') };
 });
 // measured after the children, whose peak RSS would otherwise include this 1 GiB
@@ -71,12 +81,14 @@ log(`read bandwidth ${bandwidth.toFixed(1)} GB/s`);
 
 const models = runs.map(({ target, build, run }) => {
   const info = inspectModel(target.dir);
-  const bytesPerToken = decodeBytesPerToken(info.config, target.dtype, promptTokens + newTokens / 2);
+  const bytesPerToken = decodeBytesPerToken(info.config, target.dtype, target.promptTokens + target.newTokens / 2);
   const modelBytes = target.dtype === 'fp32' ? info.memoryBytes.fp32 : target.dtype === 'int8' ? info.memoryBytes.int8 : info.memoryBytes.int4;
   return {
     name: target.name,
     dtype: target.dtype,
     prepack_weights: target.prepack,
+    prompt_tokens: target.promptTokens,
+    new_tokens: target.newTokens,
     model_bytes: modelBytes,
     load_ms: run.load_ms,
     first_build_ms: build.build_ms,

@@ -1,9 +1,11 @@
 import { Command } from 'commander';
 import { isPlugboardError } from '@plugboard/core';
+import { registerChat } from './commands/chat.ts';
 import { registerFixture } from './commands/fixture.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerRouter } from './commands/router.ts';
+import { registerScore } from './commands/score.ts';
 import { registerSkill } from './commands/skill.ts';
 import { registerTokenizer } from './commands/tokenizer.ts';
 import { registerTrain } from './commands/train.ts';
@@ -16,6 +18,8 @@ registerRouter(program);
 registerSkill(program);
 registerTokenizer(program);
 registerTrain(program);
+registerScore(program);
+registerChat(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (isPlugboardError(error)) {

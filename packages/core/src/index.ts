@@ -39,6 +39,10 @@ export * from './model/adapter-slots.ts';
 export * from './model/build-options.ts';
 export * from './model/inference-graph.ts';
 export * from './model/rotary-tables.ts';
+export * from './model/rotary-frequencies.ts';
+export * from './hf/rope-scaling.ts';
+export { activate } from './model/adapter-ops.ts';
+export * from './runtime/logprobs.ts';
 export * from './model/inspect-model.ts';
 
 // runtime

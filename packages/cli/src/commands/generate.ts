@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { MODEL_DTYPES, loadModel } from '@plugboard/core';
 import type { Prompt } from '@plugboard/core';
+import { SkillRegistry } from '@plugboard/skills';
+import { loadModelForSkills } from '../chat/skill-model.ts';
 
 interface GenerateFlags {
   model: string;
@@ -19,6 +21,7 @@ interface GenerateFlags {
   stop: string[];
   threads?: number;
   prepack: boolean;
+  skill?: string;
 }
 
 const int = (v: string) => Number.parseInt(v, 10);
@@ -43,9 +46,15 @@ export function registerGenerate(program: Command): void {
     .option('--seed <n>', 'random seed', int)
     .option('--stop <text>', 'stop string (repeatable)', collect, [])
     .option('--threads <n>', 'intra-op threads', int)
+    .option('--skill <dir>', 'a skill package folder: its adapter is loaded into a bank slot and generates')
     .option('--no-prepack', 'read fp32 weights in place from the cached graph: loads several times faster, fp32 matmuls a little slower')
     .action(async (flags: GenerateFlags) => {
-      const model = await loadModel(flags.model, { dtype: flags.dtype, intraOpNumThreads: flags.threads, prepackWeights: flags.prepack });
+      const loadOptions = { dtype: flags.dtype, intraOpNumThreads: flags.threads, prepackWeights: flags.prepack };
+      const registry = new SkillRegistry();
+      const skill = flags.skill === undefined ? null : registry.add(flags.skill);
+      const skilled = skill === null ? null : await loadModelForSkills(flags.model, registry, loadOptions);
+      const model = skilled?.model ?? (await loadModel(flags.model, loadOptions));
+      const lease = skilled?.adapters.acquire(skill, 'generate');
       const prompt: Prompt =
         flags.chat || flags.system
           ? { messages: [...(flags.system ? [{ role: 'system' as const, content: flags.system }] : []), { role: 'user' as const, content: flags.prompt }] }
@@ -62,14 +71,16 @@ export function registerGenerate(program: Command): void {
         seed: flags.seed,
         stopStrings: flags.stop,
         signal: controller.signal,
+        adapterSlot: lease?.slot,
       });
       for await (const token of stream) process.stdout.write(token.text);
       const [result] = await stream.result;
       const t = result!.timings;
       process.stdout.write('\n');
       process.stderr.write(
-        `[${result!.finishReason}] ${t.promptTokens} prompt tokens at ${t.prefillTokensPerSecond.toFixed(1)} tok/s, ${t.generatedTokens} generated at ${t.decodeTokensPerSecond.toFixed(1)} tok/s, first token ${t.ttftMs.toFixed(0)} ms\n`,
+        `[${skill ? `skill ${skill.manifest.name}, slot ${lease?.slot} · ` : ''}${result!.finishReason}] ${t.promptTokens} prompt tokens at ${t.prefillTokensPerSecond.toFixed(1)} tok/s, ${t.generatedTokens} generated at ${t.decodeTokensPerSecond.toFixed(1)} tok/s, first token ${t.ttftMs.toFixed(0)} ms\n`,
       );
+      lease?.release();
       await model.dispose();
     });
 }

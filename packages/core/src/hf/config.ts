@@ -2,9 +2,14 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PlugboardError } from '../errors/plugboard-error.ts';
+import { RopeScalingSchema, normalizeRopeScaling } from './rope-scaling.ts';
 
 export const SUPPORTED_ARCHITECTURES = ['llama', 'qwen2', 'qwen3', 'mistral'] as const;
 export type Architecture = (typeof SUPPORTED_ARCHITECTURES)[number];
+
+/** MLP activations: silu (Llama, Qwen, Mistral), exact erf gelu, and gelu_pytorch_tanh (the tanh approximation). */
+export const HIDDEN_ACTIVATIONS = ['silu', 'gelu', 'gelu_pytorch_tanh'] as const;
+export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
 
 /** The subset of a Hugging Face `config.json` we read; unknown fields pass through. */
 export const HfConfigSchema = z
@@ -48,9 +53,16 @@ export const ModelConfigSchema = z.object({
   maxPositionEmbeddings: z.number().int().positive(),
   rmsNormEps: z.number().positive(),
   ropeTheta: z.number().positive(),
+  /** rope_scaling, normalized (default = plain rotary) */
+  rope: RopeScalingSchema.default({ type: 'default' }),
   tieWordEmbeddings: z.boolean(),
-  /** q/k/v projections carry a bias (qwen2). */
+  /** q/k/v projections carry a bias (qwen2; llama/qwen3 with attention_bias). */
   attentionBias: z.boolean(),
+  /** o_proj carries a bias too (llama/qwen3 attention_bias; qwen2 biases q/k/v only) */
+  outputBias: z.boolean().default(false),
+  /** gate/up/down carry biases (llama mlp_bias) */
+  mlpBias: z.boolean().default(false),
+  hiddenAct: z.enum(HIDDEN_ACTIVATIONS).default('silu'),
   /** per-head RMSNorm on q and k before rotary (qwen3). */
   qkNorm: z.boolean(),
   /** mistral-style local attention window; null = full causal attention. */
@@ -80,13 +92,12 @@ export function normalizeHfConfig(raw: unknown): ModelConfig {
     );
   }
   const architecture = c.model_type as Architecture;
-  if (c.rope_scaling && !['default', 'none'].includes(String(c.rope_scaling.rope_type ?? c.rope_scaling.type))) {
-    throw new PlugboardError('UNSUPPORTED_FEATURE', `rope_scaling ${JSON.stringify(c.rope_scaling)} is not supported yet`);
+  if (!(HIDDEN_ACTIVATIONS as readonly string[]).includes(c.hidden_act)) {
+    throw new PlugboardError('UNSUPPORTED_FEATURE', `hidden_act "${c.hidden_act}" is not supported; supported: ${HIDDEN_ACTIVATIONS.join(', ')}`);
   }
-  if (c.hidden_act !== 'silu') {
-    throw new PlugboardError('UNSUPPORTED_FEATURE', `hidden_act "${c.hidden_act}" is not supported (only silu)`);
+  if (c.mlp_bias && architecture !== 'llama') {
+    throw new PlugboardError('UNSUPPORTED_FEATURE', `mlp_bias=true is a llama option; ${architecture} MLPs have no biases`);
   }
-  if (c.mlp_bias) throw new PlugboardError('UNSUPPORTED_FEATURE', 'mlp_bias=true is not supported');
   const numKvHeads = c.num_key_value_heads ?? c.num_attention_heads;
   if (c.num_attention_heads % numKvHeads !== 0) {
     throw invalid(`num_attention_heads (${c.num_attention_heads}) must be a multiple of num_key_value_heads (${numKvHeads})`);
@@ -111,7 +122,12 @@ export function normalizeHfConfig(raw: unknown): ModelConfig {
     rmsNormEps: c.rms_norm_eps,
     ropeTheta: c.rope_theta,
     tieWordEmbeddings: c.tie_word_embeddings,
+    rope: normalizeRopeScaling(c.rope_scaling, c.max_position_embeddings),
     attentionBias: c.attention_bias ?? architecture === 'qwen2',
+    // transformers: LlamaAttention / Qwen3Attention give o_proj bias=attention_bias; Qwen2's o_proj never has one
+    outputBias: (architecture === 'llama' || architecture === 'qwen3') && c.attention_bias === true,
+    mlpBias: c.mlp_bias === true,
+    hiddenAct: c.hidden_act as HiddenActivation,
     qkNorm: architecture === 'qwen3',
     slidingWindow,
     bosTokenId: c.bos_token_id ?? null,
@@ -147,11 +163,15 @@ export function layerWeightNames(layer: number) {
     qBias: `${p}.self_attn.q_proj.bias`,
     kBias: `${p}.self_attn.k_proj.bias`,
     vBias: `${p}.self_attn.v_proj.bias`,
+    oBias: `${p}.self_attn.o_proj.bias`,
     qNorm: `${p}.self_attn.q_norm.weight`,
     kNorm: `${p}.self_attn.k_norm.weight`,
     gate: `${p}.mlp.gate_proj.weight`,
     up: `${p}.mlp.up_proj.weight`,
     down: `${p}.mlp.down_proj.weight`,
+    gateBias: `${p}.mlp.gate_proj.bias`,
+    upBias: `${p}.mlp.up_proj.bias`,
+    downBias: `${p}.mlp.down_proj.bias`,
   };
 }
 
@@ -181,6 +201,7 @@ export function expectedWeightShapes(config: ModelConfig): Map<string, number[]>
       shapes.set(n.kBias, [numKvHeads * headDim]);
       shapes.set(n.vBias, [numKvHeads * headDim]);
     }
+    if (config.outputBias) shapes.set(n.oBias, [d]);
     if (config.qkNorm) {
       shapes.set(n.qNorm, [headDim]);
       shapes.set(n.kNorm, [headDim]);
@@ -188,6 +209,11 @@ export function expectedWeightShapes(config: ModelConfig): Map<string, number[]>
     shapes.set(n.gate, [ff, d]);
     shapes.set(n.up, [ff, d]);
     shapes.set(n.down, [d, ff]);
+    if (config.mlpBias) {
+      shapes.set(n.gateBias, [ff]);
+      shapes.set(n.upBias, [ff]);
+      shapes.set(n.downBias, [d]);
+    }
   }
   return shapes;
 }

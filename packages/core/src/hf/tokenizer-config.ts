@@ -51,6 +51,13 @@ export function readTokenizerConfig(dir: string): TokenizerConfig {
   return existsSync(templatePath) ? { ...config, chat_template: readFileSync(templatePath, 'utf8') } : config;
 }
 
+/**
+ * `<dir>/generation_config.json`; without one (or without eos ids in it), the
+ * eos ids of config.json, as transformers' GenerationConfig.from_model_config does.
+ */
 export function readGenerationConfig(dir: string): GenerationConfig {
-  return readJsonFile(join(dir, GENERATION_CONFIG_FILE), GenerationConfigSchema, 'INVALID_CONFIG', { optional: true }) ?? {};
+  const generation = readJsonFile(join(dir, GENERATION_CONFIG_FILE), GenerationConfigSchema, 'INVALID_CONFIG', { optional: true }) ?? {};
+  if (generation.eos_token_id != null) return generation;
+  const model = readJsonFile(join(dir, 'config.json'), GenerationConfigSchema, 'INVALID_CONFIG', { optional: true });
+  return model?.eos_token_id == null ? generation : { ...generation, eos_token_id: model.eos_token_id };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectPlugboardError, useTempDir } from '../fixtures/test-helpers.ts';
@@ -65,5 +65,21 @@ describe('loadTokenizer', () => {
     expect(custom.eosTokenIds).toEqual([507, 509]);
     expect(custom.bosTokenId).toBe(508);
     expectPlugboardError(() => createTokenizer(tokenizerJson, { eos_token: '<nope>' }), 'TOKENIZER_ERROR', '<nope>');
+  });
+});
+
+describe('end tokens from generation_config.json, else config.json', () => {
+  it('merges generation_config.json eos ids (a list) with tokenizer_config.json\'s eos token', () => {
+    const dir = writeFixtureModel(join(root, 'generation-eos')).dir;
+    writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: [509, 100, 101] }));
+    expect(loadTokenizer(dir).eosTokenIds).toEqual([509, 100, 101]);
+  });
+
+  it('without generation_config.json, config.json\'s eos ids stop generation too (GenerationConfig.from_model_config)', () => {
+    const dir = writeFixtureModel(join(root, 'config-eos')).dir;
+    rmSync(join(dir, 'generation_config.json'));
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, eos_token_id: [509, 507, 42] }));
+    expect(loadTokenizer(dir).eosTokenIds).toEqual([509, 507, 42]);
   });
 });

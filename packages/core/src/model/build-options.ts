@@ -31,6 +31,8 @@ export const InferenceBuildOptionsSchema = z.object({
    * second copy, at some fp32 matmul speed. Quantized weights are unaffected.
    */
   prepackWeights: z.boolean().default(true),
+  /** positions the graph serves (sizes the rotary table); null = the config's max_position_embeddings */
+  contextLength: z.number().int().positive().nullable().default(null),
 });
 export type InferenceBuildOptions = z.infer<typeof InferenceBuildOptionsSchema>;
 export type InferenceBuildOptionsInput = z.input<typeof InferenceBuildOptionsSchema>;

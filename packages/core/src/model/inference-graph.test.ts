@@ -20,12 +20,12 @@ import { buildInferenceGraph } from './inference-graph.ts';
 const tmp = useTempDir('inference-graph');
 let counter = 0;
 
-function graphOf(fixture: FixtureOptionsInput, adapters: AdapterSlotLayout | null = null, prepackWeights = true): Graph {
+function graphOf(fixture: FixtureOptionsInput, adapters: AdapterSlotLayout | null = null, prepackWeights = true, contextLength: number | null = null): Graph {
   const dir = join(tmp, `model-${counter++}`);
   writeFixtureModel(dir, { ...TINY_SHAPES, seed: 3, ...fixture });
   const weights = openWeights(dir);
   try {
-    return buildInferenceGraph(readModelConfig(dir), weights, { quantization: null, adapters, hiddenStates: false, logits: 'last', prepackWeights });
+    return buildInferenceGraph(readModelConfig(dir), weights, { quantization: null, adapters, hiddenStates: false, logits: 'last', prepackWeights, contextLength });
   } finally {
     weights.close();
   }
@@ -80,5 +80,12 @@ describe('inference graph structure', () => {
     expect(new Set(dims(inPlace, 'FusedMatMul'))).toEqual(new Set([3]));
     const packed = graphOf({ architecture: 'qwen2' });
     expect(new Set(dims(packed, 'MatMul'))).toEqual(new Set([2]));
+  });
+
+  it('the rotary table has one row per position of the context built, not of max_position_embeddings', () => {
+    const rows = (graph: Graph) => graph.initializers.find((i) => i.name === 'rotary.cos')?.dims;
+    const fixture = { architecture: 'llama' as const, maxPositionEmbeddings: 1 << 22 };
+    expect(rows(graphOf(fixture, null, true, 96))).toEqual([96, TINY_SHAPES.hiddenSize / TINY_SHAPES.numHeads / 2]);
+    expect(rows(graphOf({ architecture: 'llama' }))).toEqual([TINY_SHAPES.maxPositionEmbeddings, TINY_SHAPES.hiddenSize / TINY_SHAPES.numHeads / 2]);
   });
 });

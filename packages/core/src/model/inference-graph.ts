@@ -7,7 +7,7 @@ import type { WeightSource } from '../hf/weight-source.ts';
 import type { LoraModule } from './adapter-slots.ts';
 import { bottleneckLayers, loraLayers, slotTensorSpecs } from './adapter-slots.ts';
 import type { AdapterContext } from './adapter-ops.ts';
-import { addBottleneck, addLora } from './adapter-ops.ts';
+import { activate, addBottleneck, addLora } from './adapter-ops.ts';
 import type { InferenceBuildOptions } from './build-options.ts';
 import { concatenated, fusedProjection, inPlaceMatMul, projection } from './projection.ts';
 import { rotaryTables } from './rotary-tables.ts';
@@ -74,7 +74,7 @@ class InferenceGraphWriter {
     const chunk = this.dim(inputIds, 1);
     this.appendedIndex = this.appendedPositions(chunk, lengths);
 
-    const rotary = rotaryTables(config);
+    const rotary = rotaryTables(config, this.options.contextLength ?? config.maxPositionEmbeddings);
     const cos = b.initializer('rotary.cos', 'float32', [rotary.rows, rotary.half], bytesOf(rotary.cos));
     const sin = b.initializer('rotary.sin', 'float32', [rotary.rows, rotary.half], bytesOf(rotary.sin));
 
@@ -151,7 +151,7 @@ class InferenceGraphWriter {
       b.op1('GatherElements', [present, this.appendedIndex], { axis: attr.int(2) }, { output: appended });
       b.output(appended, 'float32', appendedDims);
     }
-    return this.linear(context as string, layer, 'o', names.o);
+    return this.linear(context as string, layer, 'o', names.o, config.outputBias ? names.oBias : null);
   }
 
   /**
@@ -189,13 +189,14 @@ class InferenceGraphWriter {
   }
 
   private mlp(layer: number, x: string): string {
-    const { b } = this;
+    const { b, config } = this;
     const names = layerWeightNames(layer);
+    const bias = (name: string) => (config.mlpBias ? name : null);
     // two matmuls, not one fused gate|up: splitting a fused output copies S × 2·intermediate floats in prefill
-    const gate = this.linear(x, layer, 'gate', names.gate);
-    const up = this.linear(x, layer, 'up', names.up);
-    const act = b.op1('Mul', [b.op1('Mul', [gate, b.op1('Sigmoid', [gate])]), up]);
-    const down = this.linear(act, layer, 'down', names.down);
+    const gate = this.linear(x, layer, 'gate', names.gate, bias(names.gateBias));
+    const up = this.linear(x, layer, 'up', names.up, bias(names.upBias));
+    const act = b.op1('Mul', [activate(b, gate, config.hiddenAct), up]);
+    const down = this.linear(act, layer, 'down', names.down, bias(names.downBias));
     const layout = this.options.adapters;
     if (this.adapters && layout?.bottleneck && this.bottleneckAt.has(layer)) {
       return addBottleneck(b, this.adapters, down, layer, layout.bottleneck.activation);
@@ -216,8 +217,8 @@ class InferenceGraphWriter {
     });
   }
 
-  private linear(x: string, layer: number, module: LoraModule, weightName: string): string {
-    return this.linears(x, layer, [module], [weightName], [null])[0] as string;
+  private linear(x: string, layer: number, module: LoraModule, weightName: string, bias: string | null = null): string {
+    return this.linears(x, layer, [module], [weightName], [bias])[0] as string;
   }
 
   private rotate(x: string, positionIds: string, cos: string, sin: string, heads: number): string {

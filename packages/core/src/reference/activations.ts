@@ -1,3 +1,4 @@
+import type { HiddenActivation } from '../hf/config.ts';
 import type { BottleneckActivation } from '../model/adapter-slots.ts';
 import { erf } from './erf.ts';
 
@@ -14,4 +15,9 @@ export function gelu(x: number): number {
   return 0.5 * x * (1 + erf(x / Math.SQRT2));
 }
 
-export const ACTIVATIONS: Record<BottleneckActivation, (x: number) => number> = { gelu, relu, silu };
+/** torch's gelu(approximate="tanh"), Hugging Face's gelu_pytorch_tanh. */
+export function geluTanh(x: number): number {
+  return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+}
+
+export const ACTIVATIONS: Record<BottleneckActivation | HiddenActivation, (x: number) => number> = { gelu, relu, silu, gelu_pytorch_tanh: geluTanh };

@@ -2,7 +2,9 @@ import { PlugboardError } from '../errors/plugboard-error.ts';
 import type { ModelConfig } from '../hf/config.ts';
 import type { WeightSource } from '../hf/weight-source.ts';
 import type { LoraModule } from '../model/adapter-slots.ts';
-import { silu } from './activations.ts';
+import { frequenciesAt } from '../model/rotary-frequencies.ts';
+import type { RotaryFrequencies } from '../model/rotary-frequencies.ts';
+import { ACTIVATIONS } from './activations.ts';
 import { causalAttention } from './attention.ts';
 import type { AttentionShape } from './attention.ts';
 import { concatenate, emptyReferenceCache } from './kv-cache.ts';
@@ -57,6 +59,7 @@ function addInPlace(target: Float32Array, addend: Float32Array): void {
 export class ReferenceModel {
   private readonly weights: ReferenceWeights;
   private readonly attentionShape: AttentionShape;
+  private readonly rotary: (position: number) => RotaryFrequencies;
 
   constructor(
     readonly config: ModelConfig,
@@ -69,6 +72,7 @@ export class ReferenceModel {
       headDim: config.headDim,
       slidingWindow: config.slidingWindow,
     };
+    this.rotary = frequenciesAt(config);
   }
 
   forward(input: ReferenceForwardInput): ReferenceForwardOutput {
@@ -138,7 +142,7 @@ export class ReferenceModel {
     positions: number[],
     past: ReferenceRowCache,
   ): { output: Float32Array; kv: ReferenceLayerKv } {
-    const { hiddenSize: d, numHeads, numKvHeads, headDim, rmsNormEps: eps, ropeTheta } = this.config;
+    const { hiddenSize: d, numHeads, numKvHeads, headDim, rmsNormEps: eps } = this.config;
     const { weights: w, tokens } = block;
     const qWidth = numHeads * headDim;
     const kvWidth = numKvHeads * headDim;
@@ -150,23 +154,24 @@ export class ReferenceModel {
       q = rmsNorm(q, tokens * numHeads, headDim, w.qNorm, eps);
       k = rmsNorm(k, tokens * numKvHeads, headDim, w.kNorm, eps);
     }
-    q = applyRotary(q, positions, numHeads, headDim, ropeTheta);
-    k = applyRotary(k, positions, numKvHeads, headDim, ropeTheta);
+    q = applyRotary(q, positions, numHeads, headDim, this.rotary);
+    k = applyRotary(k, positions, numKvHeads, headDim, this.rotary);
     const pastKv = past.layers[block.layer];
     const kv = { keys: concatenate(pastKv.keys, k), values: concatenate(pastKv.values, v) };
     const attended = causalAttention(q, tokens, kv.keys, kv.values, past.length, this.attentionShape);
-    return { output: this.project(block, 'o', attended, w.o, d, qWidth), kv };
+    return { output: this.project(block, 'o', attended, w.o, d, qWidth, w.oBias), kv };
   }
 
-  /** down(silu(gate(x)) * up(x)), plus the layer's bottleneck adapter on its output. */
+  /** down(act(gate(x)) * up(x)) (act: hidden_act), plus the layer's bottleneck adapter on its output. */
   private mlpBlock(block: LayerBlock, x: Float32Array): Float32Array {
-    const { hiddenSize: d, intermediateSize: ff } = this.config;
+    const { hiddenSize: d, intermediateSize: ff, hiddenAct } = this.config;
     const { weights: w, tokens } = block;
-    const gate = this.project(block, 'gate', x, w.gate, ff, d);
-    const up = this.project(block, 'up', x, w.up, ff, d);
+    const act = ACTIVATIONS[hiddenAct];
+    const gate = this.project(block, 'gate', x, w.gate, ff, d, w.gateBias);
+    const up = this.project(block, 'up', x, w.up, ff, d, w.upBias);
     const gated = new Float32Array(gate.length);
-    for (let i = 0; i < gated.length; i++) gated[i] = silu(gate[i]) * up[i];
-    const output = this.project(block, 'down', gated, w.down, d, ff);
+    for (let i = 0; i < gated.length; i++) gated[i] = act(gate[i]) * up[i];
+    const output = this.project(block, 'down', gated, w.down, d, ff, w.downBias);
     block.adapters?.addBottleneck(output, tokens, block.layer);
     return output;
   }

@@ -17,9 +17,15 @@ export interface ReferenceLayerWeights {
   /** present when config.qkNorm */
   qNorm?: Float32Array;
   kNorm?: Float32Array;
+  /** present when config.outputBias */
+  oBias?: Float32Array;
   gate: Float32Array;
   up: Float32Array;
   down: Float32Array;
+  /** present when config.mlpBias */
+  gateBias?: Float32Array;
+  upBias?: Float32Array;
+  downBias?: Float32Array;
 }
 
 export interface ReferenceWeights {
@@ -54,9 +60,13 @@ export function loadReferenceWeights(config: ModelConfig, weights: WeightSource)
         vBias: optional(config.attentionBias, n.vBias),
         qNorm: optional(config.qkNorm, n.qNorm),
         kNorm: optional(config.qkNorm, n.kNorm),
+        oBias: optional(config.outputBias, n.oBias),
         gate: load(n.gate),
         up: load(n.up),
         down: load(n.down),
+        gateBias: optional(config.mlpBias, n.gateBias),
+        upBias: optional(config.mlpBias, n.upBias),
+        downBias: optional(config.mlpBias, n.downBias),
       };
     }),
   };

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPlugboardError } from '../errors/plugboard-error.ts';
@@ -171,5 +172,27 @@ describe('embed', () => {
     }
     await embedder.dispose();
     await expect(model.embed(['x'])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
+describe('generation_config.json end tokens', () => {
+  it('generation stops at an eos id listed only in generation_config.json (Llama 3 Instruct: <|eot_id|>)', async () => {
+    const dir = writeFixtureModel(join(tmp, 'generation-eos'), { ...TINY_SHAPES, seed: 5 }).dir;
+    const tokens = prompt(6, 9);
+    const first = await loadModel(dir, { cacheDir: join(tmp, 'graphs'), contextLength: 64 });
+    const free = await first.complete({ tokens }, { temperature: 0, maxTokens: 6, ignoreEos: true });
+    await first.dispose();
+    // the first token not seen before it (position 0 if greedy decoding only repeats), and not already an end token
+    const at = Math.max(0, free.tokens.findIndex((t, i) => i > 0 && !free.tokens.slice(0, i).includes(t) && t !== 509));
+    const stopAt = free.tokens[at]!;
+    // config.json keeps its single eos; generation_config.json adds the id greedy decoding reaches at `at`
+    writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: [509, stopAt] }));
+    const reloaded = await loadModel(dir, { cacheDir: join(tmp, 'graphs'), contextLength: 64 });
+    expect(reloaded.config.eosTokenIds).toEqual([509]);
+    expect(reloaded.tokenizer.eosTokenIds).toContain(stopAt);
+    const stopped = await reloaded.complete({ tokens }, { temperature: 0, maxTokens: 6 });
+    await reloaded.dispose();
+    expect(stopped.finishReason).toBe('stop');
+    expect(stopped.tokens).toEqual(free.tokens.slice(0, at + 1));
   });
 });

@@ -74,4 +74,17 @@ describe('loadModel', () => {
     await expectCode(loadModel(dir, { cacheDir, dtype: 'int3' as 'int4' }), 'INVALID_ARGUMENT');
     await expectCode(loadModel(dir, { cacheDir, contextLength: 1_000_000 }), 'INVALID_ARGUMENT');
   });
+
+  it('sizes the rotary table by contextLength (part of the cache key) and refuses absurd contexts clearly', async () => {
+    const huge = writeFixtureModel(join(tmp, 'huge-context'), { ...TINY_SHAPES, maxPositionEmbeddings: 2 ** 31 }).dir;
+    const error = await loadModel(huge, { cacheDir }).then(() => null, (e: unknown) => e);
+    expect(isPlugboardError(error, 'INVALID_ARGUMENT'), String(error)).toBe(true);
+    expect((error as Error).message).toContain('contextLength');
+    const small = await loadModel(huge, { cacheDir, contextLength: 64 });
+    const other = await loadModel(huge, { cacheDir, contextLength: 128 });
+    expect(small.contextLength).toBe(64);
+    expect(other.graphPath).not.toBe(small.graphPath);
+    expect((await small.complete({ tokens: [1, 2, 3] }, { temperature: 0, maxTokens: 2, ignoreEos: true })).tokens).toHaveLength(2);
+    await Promise.all([small.dispose(), other.dispose()]);
+  });
 });

@@ -16,11 +16,14 @@ import type { SlotTensor } from '../model/adapter-slots.ts';
 import { zeroSlotTensors } from '../model/adapter-slots.ts';
 import type { InferenceBuildOptions } from '../model/build-options.ts';
 import { buildInferenceGraph } from '../model/inference-graph.ts';
+import { rotaryContextLimit } from '../model/rotary-frequencies.ts';
 import type { GeneratedToken, GenerateOptions, GenerationHost, RowRequest } from './generate.ts';
 import { generateRows } from './generate.ts';
 import { KvCache } from './kv-cache.ts';
 import { runStep } from './step.ts';
 import { Conversation } from './conversation.ts';
+import { scoreTokens } from './logprobs.ts';
+import type { LogprobsOptions, LogprobsResult } from './logprobs.ts';
 import type { GenerationStream } from './generation-stream.ts';
 import { cachedGraph, defaultGraphCacheDir, graphCacheKey } from './graph-cache.ts';
 import type { LoadModelOptions, ResolvedLoadModelOptions } from './load-options.ts';
@@ -117,6 +120,22 @@ export class Model implements GenerationHost {
     return rows.map((tokens, b) => meanPooled(hidden, b * width * d, tokens.length, d));
   }
 
+  /**
+   * log p(token | the tokens before it) for every token of the prompt after
+   * the first, with the topK alternatives per position. Needs every token's
+   * logits: a model loaded with `logits: 'all'` scores with its own session,
+   * others open (once) the all-logits graph of the same build, adapter slots shared.
+   */
+  async logprobs(prompt: Prompt, options: LogprobsOptions = {}): Promise<LogprobsResult> {
+    if (options.adapterSlot !== undefined) this.checkSlot(options.adapterSlot);
+    const tokens = this.encodePrompt(prompt);
+    this.allLogits ??= this.buildOptions.logits === 'all' ? Promise.resolve(null) : loadModel(this.dir, { ...this.options, logits: 'all' });
+    const scorer = await this.allLogits;
+    return scoreTokens(this, scorer?.session ?? this.session, tokens, options);
+  }
+
+  private allLogits: Promise<Model | null> | undefined;
+
   /** A single-row conversation whose KV cache persists across turns and skill switches. */
   conversation(): Conversation {
     return new Conversation(this);
@@ -129,6 +148,7 @@ export class Model implements GenerationHost {
   }
 
   async dispose(): Promise<void> {
+    await (await this.allLogits?.catch(() => null))?.dispose();
     await this.session.release();
   }
 
@@ -162,8 +182,8 @@ export async function loadModel(dir: string, options: LoadModelOptions & { event
   const resolved = parsed.data;
   if (!existsSync(dir)) throw new PlugboardError('FILE_NOT_FOUND', `model folder ${dir} does not exist`);
   const config = readModelConfig(dir);
-  if (resolved.contextLength !== undefined && resolved.contextLength > config.maxPositionEmbeddings) {
-    throw new PlugboardError('INVALID_ARGUMENT', `contextLength ${resolved.contextLength} exceeds max_position_embeddings ${config.maxPositionEmbeddings}`);
+  if (resolved.contextLength !== undefined && resolved.contextLength > rotaryContextLimit(config)) {
+    throw new PlugboardError('INVALID_ARGUMENT', `contextLength ${resolved.contextLength} exceeds the model's ${rotaryContextLimit(config)} positions (max_position_embeddings, × factor for dynamic rope scaling)`);
   }
   const tokenizer = loadTokenizer(dir);
   const buildOptions = buildOptionsFor(resolved);

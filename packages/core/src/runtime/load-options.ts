@@ -43,5 +43,6 @@ export function buildOptionsFor(options: ResolvedLoadModelOptions): InferenceBui
     hiddenStates: options.hiddenStates,
     logits: options.logits,
     prepackWeights: options.prepackWeights,
+    contextLength: options.contextLength ?? null,
   };
 }

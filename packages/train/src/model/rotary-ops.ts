@@ -1,5 +1,5 @@
 import { attr, bytesOf, rotaryTables } from '@plugboard/core';
-import type { GraphBuilder } from '@plugboard/core';
+import type { GraphBuilder, RotaryConfig } from '@plugboard/core';
 
 export interface RotaryConstants {
   /** [S, headDim]: cos of each position's angles, the half-width table repeated twice */
@@ -8,9 +8,10 @@ export interface RotaryConstants {
   headDim: number;
 }
 
-/** cos/sin for positions 0..S-1 as graph constants [S, headDim]: core's half-width tables, each row repeated twice to match rotate_half. */
-export function rotaryConstants(b: GraphBuilder, sequence: number, headDim: number, theta: number): RotaryConstants {
-  const tables = rotaryTables({ headDim, ropeTheta: theta, maxPositionEmbeddings: sequence });
+/** cos/sin for positions 0..S-1 as graph constants [S, headDim]: core's half-width tables (rope scaling included), each row repeated twice to match rotate_half. */
+export function rotaryConstants(b: GraphBuilder, sequence: number, config: RotaryConfig): RotaryConstants {
+  const { headDim } = config;
+  const tables = rotaryTables(config, sequence);
   const widen = (half: Float32Array) => {
     const full = new Float32Array(sequence * headDim);
     for (let t = 0; t < sequence; t++) {

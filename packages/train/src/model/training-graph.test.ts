@@ -61,6 +61,17 @@ const architectures: [string, ModelConfig][] = [
   ['qwen2 (q/k/v bias)', tinyModelConfig({ architecture: 'qwen2', attentionBias: true })],
   ['qwen3 (qk-norm)', tinyModelConfig({ architecture: 'qwen3', qkNorm: true, numKvHeads: 4 })],
   ['mistral (sliding window)', tinyModelConfig({ architecture: 'mistral', slidingWindow: 3 })],
+  [
+    'llama 3.1 rope, o_proj and MLP biases, gelu_pytorch_tanh',
+    tinyModelConfig({
+      rope: { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 4 },
+      attentionBias: true,
+      outputBias: true,
+      mlpBias: true,
+      hiddenAct: 'gelu_pytorch_tanh',
+    }),
+  ],
+  ['qwen2 with yarn (attention factor) and gelu', tinyModelConfig({ architecture: 'qwen2', attentionBias: true, hiddenAct: 'gelu', rope: { type: 'yarn', factor: 4, originalMaxPositionEmbeddings: 8, betaFast: 32, betaSlow: 1, attentionFactor: 1.2, truncate: true } })],
 ];
 
 describe('buildTrainingGraph', () => {

@@ -1,8 +1,7 @@
-import { GLOBAL_WEIGHT_NAMES, GraphBuilder, PlugboardError, layerWeightNames } from '@plugboard/core';
+import { GLOBAL_WEIGHT_NAMES, GraphBuilder, PlugboardError, activate, layerWeightNames } from '@plugboard/core';
 import type { Graph, LoraModule, ModelConfig } from '@plugboard/core';
 import { causalAttentionOps } from './attention-ops.ts';
 import type { AttentionConstants, AttentionShape } from './attention-ops.ts';
-import { siluOps } from './activation-ops.ts';
 import { addBottleneckOps } from './bottleneck-ops.ts';
 import { attentionMaskOps } from './causal-mask.ts';
 import { maskedCrossEntropyOps } from './cross-entropy-ops.ts';
@@ -81,7 +80,7 @@ class TrainingGraphWriter {
     for (const [name, shape] of this.parameters) b.input(name, 'float32', shape);
 
     const constants: AttentionConstants = {
-      rotary: rotaryConstants(b, sequence, config.headDim, config.ropeTheta),
+      rotary: rotaryConstants(b, sequence, config),
       mask: attentionMaskOps(b, segmentIds, sequence, config.slidingWindow),
       eps: config.rmsNormEps,
     };
@@ -130,14 +129,16 @@ class TrainingGraphWriter {
       kNorm: config.qkNorm ? names.kNorm : null,
     };
     const context = causalAttentionOps(b, projections, shape, constants);
-    return this.linear(context, layer, 'o', names.o, null);
+    return this.linear(context, layer, 'o', names.o, config.outputBias ? names.oBias : null);
   }
 
   private mlp(layer: number, x: string): string {
-    const { b } = this;
+    const { b, config } = this;
     const names = layerWeightNames(layer);
-    const gated = b.op1('Mul', [siluOps(b, this.linear(x, layer, 'gate', names.gate, null)), this.linear(x, layer, 'up', names.up, null)]);
-    const down = this.linear(gated, layer, 'down', names.down, null);
+    const bias = (name: string) => (config.mlpBias ? name : null);
+    const gate = this.linear(x, layer, 'gate', names.gate, bias(names.gateBias));
+    const gated = b.op1('Mul', [activate(b, gate, config.hiddenAct), this.linear(x, layer, 'up', names.up, bias(names.upBias))]);
+    const down = this.linear(gated, layer, 'down', names.down, bias(names.downBias));
     const bottleneck = this.options.method.bottleneck;
     if (!bottleneck || !this.bottleneckAt.has(layer)) return down;
     const inputs = {
