@@ -5,7 +5,9 @@ import { useTempDir } from '../fixtures/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
 import type { AdapterSlotLayout } from '../model/adapter-slots.ts';
 import { randomSlotTensors } from '../reference/random-model.ts';
-import type { TurnAdapter } from './conversation.ts';
+import type { Conversation, TurnAdapter } from './conversation.ts';
+import { isPlugboardError } from '../errors/plugboard-error.ts';
+import type { ErrorCode } from '../errors/plugboard-error.ts';
 import { generateRows } from './generate.ts';
 import type { ActivationMode } from './kv-provenance.ts';
 import type { Model } from './load-model.ts';
@@ -109,4 +111,37 @@ describe('conversation: prefix sharing across skills', () => {
     const history = [...before, ...tokens(2, 9)];
     expect(next!.tokens).toEqual(await fromScratch(history, A, history.map(() => 1)));
   });
+
+  it('a rejected turn changes nothing: bad options, bad token ids, PROMPT_TOO_LONG, pre-aborted (issue 9 item 6)', async () => {
+    const conversation = model.conversation();
+    await conversation.send(tokens(4, 10), { ...greedy, maxTokens: 3, adapter: A, mode: 'full' }).result;
+    const state = (c: Conversation) => ({ tokens: c.tokens, spans: c.spans, kv: cachedKv(c) });
+    const before = state(conversation);
+    const rejected: [ErrorCode, number[], Parameters<Conversation['send']>[1]][] = [
+      ['INVALID_ARGUMENT', tokens(3, 11), { ...greedy, temperature: -1, adapter: A }],
+      ['INVALID_ARGUMENT', [5, -1, 7], { ...greedy, adapter: A }],
+      ['PROMPT_TOO_LONG', tokens(model.contextLength, 12), { ...greedy, adapter: B }],
+      ['ABORTED', tokens(3, 13), { ...greedy, adapter: null, signal: AbortSignal.abort() }],
+    ];
+    for (const [code, input, options] of rejected) {
+      const error = await conversation.send(input, options).result.catch((e: unknown) => e);
+      expect(isPlugboardError(error, code), `${code}: ${String(error)}`).toBe(true);
+      expect(state(conversation), code).toEqual(before);
+    }
+    // and the conversation still works: the next turn equals recomputation from scratch
+    const [next] = await conversation.send(tokens(2, 14), { ...greedy, adapter: A, mode: 'full' }).result;
+    const history = [...before.tokens, ...tokens(2, 14)];
+    expect(next!.tokens).toEqual(await fromScratch(history, A, history.map(() => 1)));
+  });
 });
+
+/** Row 0's cached keys and values, layer by layer, up to the cached length. */
+function cachedKv(conversation: Conversation): number[][] {
+  const { cache } = conversation;
+  const length = cache.lengths[0]!;
+  return Object.values(cache.feeds()).map((t) => {
+    const [, heads, capacity, hd] = t.dims as number[];
+    const data = t.data as Float32Array;
+    return Array.from({ length: heads! }, (_, h) => Array.from(data.subarray(h * capacity! * hd!, (h * capacity! + length) * hd!))).flat();
+  });
+}
