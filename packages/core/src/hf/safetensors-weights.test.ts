@@ -18,7 +18,7 @@ function folder(): string {
   return dir;
 }
 
-const config = normalizeHfConfig({
+const rawConfig = {
   model_type: 'llama',
   hidden_size: 8,
   num_hidden_layers: 1,
@@ -27,7 +27,8 @@ const config = normalizeHfConfig({
   intermediate_size: 16,
   vocab_size: 10,
   tie_word_embeddings: true,
-});
+};
+const config = normalizeHfConfig(rawConfig);
 
 function modelTensors(): TensorToWrite[] {
   return [...expectedWeightShapes(config)].map(([name, shape], i) => ({
@@ -124,6 +125,38 @@ describe('validateWeights', () => {
       '[16,8]',
       '[8,16]',
     );
+    source.close();
+  });
+
+  it('refuses tensors the config does not account for with WEIGHT_UNEXPECTED: first few named, the rest counted (issue 9 item 3)', () => {
+    const dir = folder();
+    const extras = Array.from({ length: 7 }, (_, i) => ({ name: `model.extra.${i}.weight`, dtype: 'F32' as const, shape: [2], values: new Float32Array(2) }));
+    writeSafetensors(join(dir, 'model.safetensors'), [...modelTensors(), ...extras]);
+    const source = openWeights(dir);
+    expectPlugboardError(() => validateWeights(source, config), 'WEIGHT_UNEXPECTED', '7 tensor(s)', '"model.extra.0.weight"', '"model.extra.4.weight"', 'and 2 more', 'ignoreUnexpectedWeights');
+    // known extras: all of them, or by exact name (a name not listed is still refused)
+    expect(() => validateWeights(source, config, { ignoreUnexpected: true })).not.toThrow();
+    expect(() => validateWeights(source, config, { ignoreUnexpected: extras.map((t) => t.name) })).not.toThrow();
+    expectPlugboardError(() => validateWeights(source, config, { ignoreUnexpected: extras.slice(1).map((t) => t.name) }), 'WEIGHT_UNEXPECTED', '1 tensor(s)', '"model.extra.0.weight"');
+    source.close();
+  });
+
+  it('a config with fewer layers than the checkpoint is refused, not run as a smaller model', () => {
+    const dir = folder();
+    const twoLayers = normalizeHfConfig({ ...rawConfig, num_hidden_layers: 2 });
+    writeSafetensors(join(dir, 'model.safetensors'), [...expectedWeightShapes(twoLayers)].map(([name, shape]) => ({ name, dtype: 'F32', shape, values: new Float32Array(elementCount(shape)) })));
+    const source = openWeights(dir);
+    expectPlugboardError(() => validateWeights(source, config), 'WEIGHT_UNEXPECTED', 'model.layers.1.');
+    expect(() => validateWeights(source, twoLayers)).not.toThrow();
+    source.close();
+  });
+
+  it('ignores rotary caches (rotary_emb.inv_freq) by default', () => {
+    const dir = folder();
+    const invFreq = { name: 'model.layers.0.self_attn.rotary_emb.inv_freq', dtype: 'F32' as const, shape: [2], values: new Float32Array(2) };
+    writeSafetensors(join(dir, 'model.safetensors'), [...modelTensors(), invFreq]);
+    const source = openWeights(dir);
+    expect(() => validateWeights(source, config)).not.toThrow();
     source.close();
   });
 });

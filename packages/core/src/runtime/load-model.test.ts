@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isPlugboardError } from '../errors/plugboard-error.ts';
@@ -73,5 +73,15 @@ describe('loadModel', () => {
     const dir = writeFixtureModel(join(tmp, 'options'), { ...TINY_SHAPES }).dir;
     await expectCode(loadModel(dir, { cacheDir, dtype: 'int3' as 'int4' }), 'INVALID_ARGUMENT');
     await expectCode(loadModel(dir, { cacheDir, contextLength: 1_000_000 }), 'INVALID_ARGUMENT');
+  });
+
+  it('refuses num_hidden_layers smaller than the weights with WEIGHT_UNEXPECTED unless the extras are ignored explicitly (issue 9 item 3)', async () => {
+    const dir = writeFixtureModel(join(tmp, 'fewer-layers'), { ...TINY_SHAPES, numLayers: 2 }).dir;
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, num_hidden_layers: 1 }));
+    await expectCode(loadModel(dir, { cacheDir }), 'WEIGHT_UNEXPECTED');
+    const model = await loadModel(dir, { cacheDir, ignoreUnexpectedWeights: true });
+    expect(model.config.numLayers).toBe(1);
+    await model.dispose();
   });
 });

@@ -170,7 +170,7 @@ export async function loadModel(dir: string, options: LoadModelOptions & { event
   const weights = openWeights(dir);
   let graph;
   try {
-    validateWeights(weights, config);
+    validateWeights(weights, config, { ignoreUnexpected: resolved.ignoreUnexpectedWeights });
     const fingerprint = weights.fingerprint();
     const key = graphCacheKey(config, fingerprint, buildOptions);
     const cacheDir = resolved.cacheDir ?? defaultGraphCacheDir();
