@@ -6,8 +6,7 @@ import type { AdapterSlotLayout } from '../../model/adapter-slots.ts';
 import { tinyModelConfig } from '../../reference/random-model.ts';
 import type { LoadedAdapter } from '../loaded-adapter.ts';
 import { loraKey } from '../loaded-adapter.ts';
-import type { AdapterBank } from './adapter-bank.ts';
-import { createAdapterBank } from './adapter-bank.ts';
+import { AdapterBank, createAdapterBank } from './adapter-bank.ts';
 import { adapterByteSize } from './adapter-byte-size.ts';
 import type { AdapterBankEvents } from './bank-events.ts';
 import type { BankHost } from './bank-host.ts';
@@ -271,5 +270,32 @@ describe('AdapterBank: bad input leaves the bank unchanged', () => {
   it('the matching base fingerprint is accepted', () => {
     const bank = createAdapterBank(hostFor());
     expect(bank.load(lora(9, 2, { baseFingerprint: FINGERPRINT }), { baseFingerprint: FINGERPRINT }).slot).toBe(1);
+  });
+});
+
+describe('AdapterBank: one bank per model (issue 9 item 7)', () => {
+  it('a second createAdapterBank with equal options is the same bank, so slots are never handed out twice', () => {
+    const host = hostFor();
+    const first = createAdapterBank(host, { memoryBudgetBytes: 1 << 20 });
+    const leased = first.load(lora(1));
+    const lease = first.acquire(leased.id);
+    const second = createAdapterBank(host, { memoryBudgetBytes: 1 << 20 });
+    expect(second).toBe(first);
+    const other = second.load(lora(2));
+    expect(other.slot).not.toBe(leased.slot);
+    expect(first.get(leased.id)?.slot).toBe(leased.slot);
+    lease.release();
+  });
+
+  it('other options, or a second bank built directly, are refused with BANK_EXISTS and change nothing', () => {
+    const host = hostFor();
+    const bank = createAdapterBank(host);
+    bank.load(lora(3));
+    const before = snapshot(host, bank);
+    expectPlugboardError(() => createAdapterBank(host, { memoryBudgetBytes: 1024 }), 'BANK_EXISTS', 'one bank');
+    expectPlugboardError(() => new AdapterBank(host), 'BANK_EXISTS');
+    expect(snapshot(host, bank)).toEqual(before);
+    // another model (its own slot tensors) gets its own bank
+    expect(createAdapterBank(hostFor())).not.toBe(bank);
   });
 });
