@@ -37,13 +37,19 @@ function templateError(message: string, cause?: unknown): PlugboardError {
   return new PlugboardError('CHAT_TEMPLATE_ERROR', message, { cause });
 }
 
+/** What the library's lexer yields (its .d.ts imports do not resolve under NodeNext, so it types them as any). */
+interface LexerToken {
+  type: string;
+  value: string;
+}
+
 /** The name range() is bound to in our renders (the library's own `range` global cannot be replaced). */
 const BUDGETED_RANGE = '__plugboard_budgeted_range';
 
 function compile(source: string, name: string): Template {
   try {
     const template = new Template(source);
-    if (/\brange\b/.test(source)) template.parsed = parse(withBudgetedRange(tokenize(source, { lstrip_blocks: true, trim_blocks: true })));
+    if (/\brange\b/.test(source)) template.parsed = parse(withBudgetedRange<LexerToken>(tokenize(source, { lstrip_blocks: true, trim_blocks: true })));
     return template;
   } catch (cause) {
     throw templateError(`chat template "${name}" does not parse: ${causeMessage(cause)}`, cause);
@@ -55,7 +61,7 @@ function compile(source: string, name: string): Template {
  * calls, `{% set r = range %}` aliases, and a template's own `range` alike,
  * so the rename never changes what a template means.
  */
-function withBudgetedRange(tokens: ReturnType<typeof tokenize>): ReturnType<typeof tokenize> {
+function withBudgetedRange<T extends LexerToken>(tokens: T[]): T[] {
   tokens.forEach((token, i) => {
     if (token.type === 'Identifier' && token.value === 'range' && tokens[i - 1]?.type !== 'Dot') token.value = BUDGETED_RANGE;
   });
