@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError, useTempDir } from '../fixtures/test-helpers.ts';
+import { expectPlugboardError, flipUnsampledByte, useTempDir } from '../fixtures/test-helpers.ts';
 import { expectedWeightShapes, normalizeHfConfig } from './config.ts';
 import { elementCount } from './safetensors-dtypes.ts';
 import { openWeights } from './safetensors-weights.ts';
@@ -11,6 +11,17 @@ import { writeShardedSafetensors } from './sharded-safetensors-writer.ts';
 import { validateWeights } from './validate-weights.ts';
 
 const root = useTempDir('weights');
+const fingerprintIndexDir = join(root, 'fingerprint-index');
+
+function fingerprintOf(dir: string, indexDir = fingerprintIndexDir): string {
+  const source = openWeights(dir, { fingerprintIndexDir: indexDir });
+  try {
+    return source.fingerprint();
+  } finally {
+    source.close();
+  }
+}
+
 let folderCount = 0;
 function folder(): string {
   const dir = join(root, `m${folderCount++}`);
@@ -59,14 +70,49 @@ describe('openWeights', () => {
     (changed[3].values as Float32Array)[0] = 42;
     writeShardedSafetensors(c, changed, { maxShardBytes: 256 });
     const [fa, fb, fc] = [a, b, c].map((dir) => {
-      const source = openWeights(dir);
+      const source = openWeights(dir, { fingerprintIndexDir });
       const fingerprint = source.fingerprint();
       source.close();
       return fingerprint;
     });
     expect(fa).toMatch(/^[0-9a-f]{64}$/);
     expect(fb).toBe(fa);
-    expect(fc).not.toBe(fa); // these files are small enough for the samples to cover every byte
+    expect(fc).not.toBe(fa);
+  });
+
+  it('fingerprints every byte: same header and size, one value changed where no sampled block reaches, differs (issue 9 item 1)', () => {
+    const [a, b] = [folder(), folder()];
+    const big = (): TensorToWrite[] => [...modelTensors(), { name: 'model.big.weight', dtype: 'F32', shape: [600_000], values: new Float32Array(600_000).fill(0.5) }];
+    writeSafetensors(join(a, 'model.safetensors'), big());
+    writeSafetensors(join(b, 'model.safetensors'), big());
+    flipUnsampledByte(join(b, 'model.safetensors'));
+    const [fa, fb] = [a, b].map((dir) => fingerprintOf(dir));
+    expect(fb).toMatch(/^[0-9a-f]{64}$/);
+    expect(fb).not.toBe(fa);
+  });
+
+  it('remembers each file hash by identity: a warm call reads the index, a rewrite in place is hashed again even with its mtime set back', () => {
+    const dir = folder();
+    const file = join(dir, 'model.safetensors');
+    writeSafetensors(file, modelTensors());
+    const indexDir = join(dir, 'index');
+    const first = fingerprintOf(dir, indexDir);
+    const entries = readdirSync(indexDir);
+    expect(entries).toHaveLength(1);
+    // a forged entry for the same identity is believed: proof that a warm call does not re-read the weights
+    const entryPath = join(indexDir, entries[0]!);
+    const entry = JSON.parse(readFileSync(entryPath, 'utf8')) as { sha256: string };
+    writeFileSync(entryPath, JSON.stringify({ ...entry, sha256: 'f'.repeat(64) }));
+    expect(fingerprintOf(dir, indexDir)).not.toBe(first);
+    writeFileSync(entryPath, JSON.stringify(entry));
+    expect(fingerprintOf(dir, indexDir)).toBe(first);
+    // same size, other bytes, mtime restored: the identity (ctime) still moves, so it is re-hashed
+    const { mtime } = statSync(file);
+    const changed = modelTensors();
+    (changed[2]!.values as Float32Array)[0] = 7;
+    writeSafetensors(file, changed);
+    utimesSync(file, mtime, mtime);
+    expect(fingerprintOf(dir, indexDir)).not.toBe(first);
   });
 
   it('reports a folder with no weights, and a missing shard', () => {

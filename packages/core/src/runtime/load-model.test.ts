@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isPlugboardError } from '../errors/plugboard-error.ts';
 import type { ErrorCode } from '../errors/plugboard-error.ts';
 import { TINY_SHAPES } from '../fixtures/fixture-options.ts';
-import { useTempDir } from '../fixtures/test-helpers.ts';
+import { flipUnsampledByte, useTempDir } from '../fixtures/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
 import { ModelEventEmitter } from '../events/model-events.ts';
 import { loadModel } from './load-model.ts';
@@ -83,5 +83,18 @@ describe('loadModel', () => {
     const model = await loadModel(dir, { cacheDir, ignoreUnexpectedWeights: true });
     expect(model.config.numLayers).toBe(1);
     await model.dispose();
+  });
+
+  it('a checkpoint with the same header and size but other bytes gets its own graph, not the cached one of another folder (issue 9 item 1)', async () => {
+    const shapes = { ...TINY_SHAPES, hiddenSize: 128, intermediateSize: 512, seed: 3 };
+    const a = writeFixtureModel(join(tmp, 'stale-a'), shapes).dir;
+    const b = writeFixtureModel(join(tmp, 'stale-b'), shapes).dir;
+    flipUnsampledByte(join(b, 'model.safetensors'));
+    const first = await loadModel(a, { cacheDir });
+    const second = await loadModel(b, { cacheDir });
+    expect(second.weightsFingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(second.weightsFingerprint).not.toBe(first.weightsFingerprint);
+    expect(second.graphPath).not.toBe(first.graphPath);
+    await Promise.all([first.dispose(), second.dispose()]);
   });
 });

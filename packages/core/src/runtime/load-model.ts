@@ -8,7 +8,7 @@ import type { ModelConfig } from '../hf/config.ts';
 import { readModelConfig } from '../hf/config.ts';
 import type { ChatMessage } from '../hf/chat-template.ts';
 import { loadChatTemplate, type ChatTemplate } from '../hf/chat-template.ts';
-import { openWeights } from '../hf/safetensors-weights.ts';
+import { fingerprintIndexDirOf, openWeights } from '../hf/safetensors-weights.ts';
 import type { Tokenizer } from '../hf/tokenizer.ts';
 import { loadTokenizer } from '../hf/tokenizer.ts';
 import { validateWeights } from '../hf/validate-weights.ts';
@@ -167,13 +167,13 @@ export async function loadModel(dir: string, options: LoadModelOptions & { event
   }
   const tokenizer = loadTokenizer(dir);
   const buildOptions = buildOptionsFor(resolved);
-  const weights = openWeights(dir);
+  const cacheDir = resolved.cacheDir ?? defaultGraphCacheDir();
+  const weights = openWeights(dir, { fingerprintIndexDir: fingerprintIndexDirOf(cacheDir) });
   let graph;
   try {
     validateWeights(weights, config, { ignoreUnexpected: resolved.ignoreUnexpectedWeights });
     const fingerprint = weights.fingerprint();
     const key = graphCacheKey(config, fingerprint, buildOptions);
-    const cacheDir = resolved.cacheDir ?? defaultGraphCacheDir();
     const built = await cachedGraph(cacheDir, key, () => buildInferenceGraph(config, weights, buildOptions), {
       stamp: { dir, config, buildOptions },
       force: resolved.rebuild,
