@@ -175,7 +175,7 @@ export async function loadModel(dir: string, options: LoadModelOptions & { event
     const fingerprint = weights.fingerprint();
     const key = graphCacheKey(config, fingerprint, buildOptions);
     const built = await cachedGraph(cacheDir, key, () => buildInferenceGraph(config, weights, buildOptions), {
-      stamp: { dir, config, buildOptions },
+      stamp: () => ({ dir, config, buildOptions }),
       force: resolved.rebuild,
     });
     graph = { ...built, fingerprint };
