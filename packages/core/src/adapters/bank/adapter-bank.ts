@@ -98,7 +98,11 @@ export class AdapterBank {
     const parsed = LoadIntoBankOptionsSchema.safeParse(options);
     if (!parsed.success) throw new PlugboardError('INVALID_ARGUMENT', `invalid load options: ${parsed.error.message}`);
     const { baseFingerprint, slot: wantedSlot } = parsed.data;
-    validateForBank(adapter, { config: this.host.config, layout: this.layout, weightsFingerprint: this.host.weightsFingerprint }, baseFingerprint);
+    validateForBank(
+      adapter,
+      { config: this.host.config, layout: this.layout, weightsFingerprint: this.host.weightsFingerprint, baseWeightNorms: this.host.baseWeightNorms },
+      baseFingerprint,
+    );
 
     const existing = this.residents.get(adapter.sha256);
     if (existing && (wantedSlot === undefined || wantedSlot === existing.slot)) {
