@@ -177,6 +177,36 @@ describe('conversation: prefix sharing across skills', () => {
     const history = [...before.tokens, ...tokens(2, 14)];
     expect(next!.tokens).toEqual((await fromScratch(history, A, history.map(() => 1))).tokens);
   });
+
+  it('a turn whose first run fails (after the cache was cut back for an adapter switch) is undone completely', async () => {
+    const recorder = recordingHost();
+    let failNext = false;
+    const session = recorder.host.session;
+    const flaky: GenerationHost = {
+      ...recorder.host,
+      session: new Proxy(session, {
+        get(target, property) {
+          if (property === 'run' && failNext) {
+            failNext = false;
+            return () => Promise.reject(new Error('simulated kernel failure'));
+          }
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      }),
+    };
+    const conversation = new Conversation(flaky);
+    await conversation.send(tokens(6, 15), { ...greedy, maxTokens: 3, adapter: A, mode: 'full' }).result;
+    const before = { tokens: conversation.tokens, spans: conversation.spans, kv: cachedKv(conversation), lastTurn: conversation.lastTurn };
+    failNext = true;
+    // B in full mode cuts the whole cache back before its first run, which fails
+    const error = await conversation.send(tokens(2, 16), { ...greedy, adapter: B, mode: 'full' }).result.catch((e: unknown) => e);
+    expect(isPlugboardError(error, 'ORT_ERROR'), String(error)).toBe(true);
+    expect({ tokens: conversation.tokens, spans: conversation.spans, kv: cachedKv(conversation), lastTurn: conversation.lastTurn }).toEqual(before);
+    const [next] = await conversation.send(tokens(2, 16), { ...greedy, adapter: A, mode: 'full' }).result;
+    const history = [...before.tokens, ...tokens(2, 16)];
+    expect(next!.tokens).toEqual((await fromScratch(history, A, history.map(() => 1))).tokens);
+  });
 });
 
 /** Row 0's cached keys and values, layer by layer, up to the cached length. */
