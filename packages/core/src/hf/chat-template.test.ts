@@ -77,6 +77,25 @@ describe('ChatTemplate', () => {
     expectPlugboardError(() => new ChatTemplate('{{ 1 | no_such_filter }}').render({ messages: [] }), 'CHAT_TEMPLATE_ERROR', 'no_such_filter');
   });
 
+  it('renders with a budget: a huge range() or an oversized output is CHAT_TEMPLATE_ERROR, not a dead process (issue 9 item 14)', () => {
+    const hostile = new ChatTemplate('{% for i in range(100000000) %}x{% endfor %}');
+    expectPlugboardError(() => hostile.render({ messages: [] }), 'CHAT_TEMPLATE_ERROR', 'range()', '100000000');
+    // nested loops draw from one budget per render
+    const nested = new ChatTemplate('{% for i in range(30) %}{% for j in range(30) %}.{% endfor %}{% endfor %}', {}, { maxRangeItems: 500 });
+    expectPlugboardError(() => nested.render({ messages: [] }), 'CHAT_TEMPLATE_ERROR', 'range()');
+    const output = new ChatTemplate('{% for m in messages %}{{ m.content }}{% endfor %}', {}, { maxOutputChars: 10 });
+    expect(output.render({ messages: [{ role: 'user', content: 'short' }] })).toBe('short');
+    expectPlugboardError(() => output.render({ messages: [{ role: 'user', content: 'x'.repeat(11) }] }), 'CHAT_TEMPLATE_ERROR', '11 characters');
+    // range keeps Python's semantics within the budget, and each render has the whole budget again
+    const ranges = new ChatTemplate('{{ range(3) | join(",") }};{{ range(2, 8, 3) | join(",") }};{{ range(5, 0, -2) | join(",") }};{{ range(4, 1) | length }}', {}, { maxRangeItems: 8 });
+    expect(ranges.render({ messages: [] })).toBe('0,1,2;2,5;5,3,1;0');
+    expect(ranges.render({ messages: [] })).toBe('0,1,2;2,5;5,3,1;0');
+    // an alias of range is the budgeted one too; x.range and a variable of the template's own stay what they are
+    expectPlugboardError(() => new ChatTemplate('{% set r = range %}{{ r(100000000) | length }}').render({ messages: [] }), 'CHAT_TEMPLATE_ERROR', 'range()');
+    expect(new ChatTemplate('{{ messages[0].range }}{% set range = 3 %}{{ range }}').render({ messages: [{ role: 'user', content: null, range: 'R' } as never] })).toBe('R3');
+    expectPlugboardError(() => new ChatTemplate('x', {}, { maxRangeItems: 0 }), 'INVALID_ARGUMENT', 'budget');
+  });
+
   it('reports a named-template set without a default', () => {
     const template = new ChatTemplate({ tool_use: 'x' });
     expectPlugboardError(() => template.render({ messages: [] }), 'CHAT_TEMPLATE_ERROR', 'default');

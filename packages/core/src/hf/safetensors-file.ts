@@ -1,15 +1,12 @@
 import { closeSync, existsSync, fstatSync, openSync } from 'node:fs';
-import type { Hash } from 'node:crypto';
 import { PlugboardError } from '../errors/plugboard-error.ts';
+import { contentSha256 } from './content-hash-index.ts';
 import { bfloat16BitsToFloat32, float16BitsToFloat32 } from './half-precision.ts';
 import { readExactly } from './read-exactly.ts';
 import { checkHeaderLength, corrupt, parseSafetensorsHeader } from './safetensors-header.ts';
 import type { SafetensorsEntry } from './safetensors-header.ts';
 import { isStoredDType } from './safetensors-dtypes.ts';
 import type { TensorInfo } from './weight-source.ts';
-
-const FINGERPRINT_SAMPLES = 16;
-const FINGERPRINT_SAMPLE_BYTES = 64 * 1024;
 
 /**
  * One open .safetensors file. Only the header is read at open; each tensor is
@@ -94,18 +91,10 @@ export class SafetensorsFile {
     return info.dtype === 'F16' ? float16BitsToFloat32(bits) : bfloat16BitsToFloat32(bits);
   }
 
-  /** Feeds the header JSON, the file size and 16 evenly spaced 64 KiB samples of the file into `hash`. */
-  addToFingerprint(hash: Hash): void {
+  /** sha256 of the whole file, remembered per file identity in `indexDir` (see contentSha256). */
+  contentSha256(indexDir: string): string {
     this.ensureOpen();
-    hash.update(this.headerBytes);
-    hash.update(`\0${this.size}\0`);
-    const sampleBytes = Math.min(FINGERPRINT_SAMPLE_BYTES, this.size);
-    const span = this.size - sampleBytes;
-    const sample = new Uint8Array(sampleBytes);
-    for (let i = 0; i < FINGERPRINT_SAMPLES; i++) {
-      readExactly(this.fd, this.path, sample, Math.floor((span * i) / (FINGERPRINT_SAMPLES - 1)));
-      hash.update(sample);
-    }
+    return contentSha256(this.fd, this.path, indexDir);
   }
 
   close(): void {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PlugboardError } from '../errors/plugboard-error.ts';
+import { defaultGraphCacheDir } from '../runtime/graph-cache.ts';
 import { readJsonFile } from './read-json-file.ts';
 import { SafetensorsFile } from './safetensors-file.ts';
 import { SINGLE_WEIGHTS_FILE, SafetensorsIndexSchema, WEIGHTS_INDEX_FILE } from './safetensors-index.ts';
@@ -13,7 +14,11 @@ export class SafetensorsWeights implements WeightSource {
   private readonly fileOf: Map<string, SafetensorsFile>;
   private cachedFingerprint: string | undefined;
 
-  constructor(files: SafetensorsFile[], fileOf: Map<string, SafetensorsFile>) {
+  constructor(
+    files: SafetensorsFile[],
+    fileOf: Map<string, SafetensorsFile>,
+    private readonly fingerprintIndexDir: string,
+  ) {
     this.files = files;
     this.fileOf = fileOf;
   }
@@ -39,15 +44,16 @@ export class SafetensorsWeights implements WeightSource {
   }
 
   /**
-   * sha256 over each file's header JSON, size and 16 sampled 64 KiB blocks (files
-   * in name order): a few MiB of reads instead of hashing gigabytes, yet any
-   * re-export, resize or header change moves it.
+   * sha256 over each file's name and full-content sha256 (files in name
+   * order): any changed byte moves it. Each file is hashed once per file
+   * identity and remembered in the fingerprint index, so a warm call reads
+   * no weights.
    */
   fingerprint(): string {
     if (this.cachedFingerprint === undefined) {
       const hash = createHash('sha256');
       const ordered = [...this.files].sort((a, b) => basename(a.path).localeCompare(basename(b.path)));
-      for (const file of ordered) file.addToFingerprint(hash);
+      for (const file of ordered) hash.update(`${basename(file.path)}\0${file.contentSha256(this.fingerprintIndexDir)}\0`);
       this.cachedFingerprint = hash.digest('hex');
     }
     return this.cachedFingerprint;
@@ -66,16 +72,27 @@ export class SafetensorsWeights implements WeightSource {
   }
 }
 
+export interface OpenWeightsOptions {
+  /** where files' content hashes are remembered; default `fingerprints/` in the graph cache folder */
+  fingerprintIndexDir?: string;
+}
+
+/** The fingerprint index inside a graph cache folder. */
+export function fingerprintIndexDirOf(cacheDir: string): string {
+  return join(cacheDir, 'fingerprints');
+}
+
 /**
  * Opens a model's weights: a folder with `model.safetensors.index.json`
  * (sharded) or `model.safetensors`, or a path to one .safetensors file.
  */
-export function openWeights(path: string): SafetensorsWeights {
-  if (existsSync(path) && statSync(path).isFile()) return singleFileWeights(path);
+export function openWeights(path: string, options: OpenWeightsOptions = {}): SafetensorsWeights {
+  const indexDir = options.fingerprintIndexDir ?? fingerprintIndexDirOf(defaultGraphCacheDir());
+  if (existsSync(path) && statSync(path).isFile()) return singleFileWeights(path, indexDir);
   const indexPath = join(path, WEIGHTS_INDEX_FILE);
-  if (existsSync(indexPath)) return shardedWeights(path, indexPath);
+  if (existsSync(indexPath)) return shardedWeights(path, indexPath, indexDir);
   const single = join(path, SINGLE_WEIGHTS_FILE);
-  if (existsSync(single)) return singleFileWeights(single);
+  if (existsSync(single)) return singleFileWeights(single, indexDir);
   throw new PlugboardError(
     'FILE_NOT_FOUND',
     `no ${SINGLE_WEIGHTS_FILE} or ${WEIGHTS_INDEX_FILE} in ${path}: point at a Hugging Face model folder with safetensors weights`,
@@ -83,12 +100,12 @@ export function openWeights(path: string): SafetensorsWeights {
   );
 }
 
-function singleFileWeights(filePath: string): SafetensorsWeights {
+function singleFileWeights(filePath: string, indexDir: string): SafetensorsWeights {
   const file = SafetensorsFile.open(filePath);
-  return new SafetensorsWeights([file], new Map(file.names().map((name) => [name, file])));
+  return new SafetensorsWeights([file], new Map(file.names().map((name) => [name, file])), indexDir);
 }
 
-function shardedWeights(dir: string, indexPath: string): SafetensorsWeights {
+function shardedWeights(dir: string, indexPath: string, indexDir: string): SafetensorsWeights {
   const index = readJsonFile(indexPath, SafetensorsIndexSchema, 'SAFETENSORS_CORRUPT');
   const files = new Map<string, SafetensorsFile>();
   try {
@@ -110,7 +127,7 @@ function shardedWeights(dir: string, indexPath: string): SafetensorsWeights {
       }
       fileOf.set(tensor, file);
     }
-    return new SafetensorsWeights([...files.values()], fileOf);
+    return new SafetensorsWeights([...files.values()], fileOf, indexDir);
   } catch (error) {
     for (const file of files.values()) file.close();
     throw error;

@@ -24,7 +24,7 @@ export interface WeightSource {
   float32(name: string): Float32Array;
   /** The tensor's bytes exactly as stored. */
   raw(name: string): Uint8Array;
-  /** sha256 over the header metadata and sizes of all files: identifies the weights cheaply. */
+  /** 64-hex sha256 identifying the weights by content: any changed value moves it (what skills pin as their base). */
   fingerprint(): string;
 }
 

@@ -11,9 +11,11 @@ import { TINY_SHAPES } from '../fixtures/fixture-options.ts';
 import type { FixtureOptionsInput } from '../fixtures/fixture-options.ts';
 import { useTempDir } from '../fixtures/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
-import { readModelConfig } from '../hf/config.ts';
+import { expectedWeightShapes, readModelConfig } from '../hf/config.ts';
+import { CheckedWeights } from '../hf/checked-weights.ts';
 import { openWeights } from '../hf/safetensors-weights.ts';
 import type { Graph } from '../graph/ir.ts';
+import { tensorBytes } from '../graph/ir.ts';
 import type { AdapterSlotLayout } from './adapter-slots.ts';
 import { buildInferenceGraph } from './inference-graph.ts';
 
@@ -87,5 +89,27 @@ describe('inference graph structure', () => {
     const fixture = { architecture: 'llama' as const, maxPositionEmbeddings: 1 << 22 };
     expect(rows(graphOf(fixture, null, true, 96))).toEqual([96, TINY_SHAPES.hiddenSize / TINY_SHAPES.numHeads / 2]);
     expect(rows(graphOf({ architecture: 'llama' }))).toEqual([TINY_SHAPES.maxPositionEmbeddings, TINY_SHAPES.hiddenSize / TINY_SHAPES.numHeads / 2]);
+  });
+});
+
+describe('inference graph weights', () => {
+  // the finite check (and the norms the adapter bank bounds against) ride on the build's reads, so the build must read every weight
+  it.each([
+    ['qwen2 with biases, untied', { architecture: 'qwen2', tieWordEmbeddings: false }, null],
+    ['qwen3 with q/k norms, tied', { architecture: 'qwen3', tieWordEmbeddings: true }, null],
+    ['llama int4, untied', { architecture: 'llama', tieWordEmbeddings: false }, { bits: 4, blockSize: 32, accuracyLevel: 4, lmHead: true }],
+  ] as const)('%s: writing the graph reads every weight the config names', (_, fixture, quantization) => {
+    const dir = join(tmp, `model-${counter++}`);
+    writeFixtureModel(dir, { ...TINY_SHAPES, seed: 3, ...fixture });
+    const config = readModelConfig(dir);
+    const weights = openWeights(dir);
+    const checked = new CheckedWeights(weights);
+    try {
+      const graph = buildInferenceGraph(config, checked, { quantization, adapters: null, hiddenStates: false, logits: 'last', prepackWeights: true });
+      for (const init of graph.initializers) tensorBytes(init.data);
+    } finally {
+      weights.close();
+    }
+    expect([...checked.norms.keys()].sort()).toEqual([...expectedWeightShapes(config).keys()].sort());
   });
 });

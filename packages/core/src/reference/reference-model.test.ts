@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GLOBAL_WEIGHT_NAMES, layerWeightNames } from '../hf/config.ts';
+import { GLOBAL_WEIGHT_NAMES, expectedWeightShapes, layerWeightNames } from '../hf/config.ts';
 import type { ModelConfig } from '../hf/config.ts';
 import { InMemoryWeights } from './in-memory-weights.ts';
 import { emptyReferenceCache } from './kv-cache.ts';
@@ -20,6 +20,11 @@ const ARCHITECTURES: [string, Partial<ModelConfig>][] = [
 function model(overrides: Partial<ModelConfig> = {}, seed = 7): ReferenceModel {
   const config = tinyModelConfig(overrides);
   return new ReferenceModel(config, randomModelWeights(config, seed));
+}
+
+/** Only the tensors `config` uses (the weights are validated strictly: extras are refused). */
+function usedBy(config: ModelConfig, weights: InMemoryWeights): InMemoryWeights {
+  return new InMemoryWeights([...expectedWeightShapes(config).keys()].map((name) => [name, { shape: weights.info(name).shape, data: weights.float32(name) }]));
 }
 
 function row(values: Float32Array, index: number, width: number): Float32Array {
@@ -147,7 +152,8 @@ describe('ReferenceModel: attention variants', () => {
     }
     const withBias = new ReferenceModel(config, weights).forward({ inputIds: [TOKENS] });
     const withZeroBias = new ReferenceModel(config, zeroBias).forward({ inputIds: [TOKENS] });
-    const noBias = new ReferenceModel({ ...config, attentionBias: false }, weights).forward({ inputIds: [TOKENS] });
+    const noBiasConfig = { ...config, attentionBias: false };
+    const noBias = new ReferenceModel(noBiasConfig, usedBy(noBiasConfig, weights)).forward({ inputIds: [TOKENS] });
     expect(maxAbsDiff(withBias.logits[0], noBias.logits[0])).toBeGreaterThan(1e-3);
     expect(maxAbsDiff(withZeroBias.logits[0], noBias.logits[0])).toBe(0);
   });
@@ -163,8 +169,9 @@ describe('ReferenceModel: attention variants', () => {
     }
     const normed = new ReferenceModel(config, weights).forward({ inputIds: [TOKENS] });
     const normedScaled = new ReferenceModel(config, scaled).forward({ inputIds: [TOKENS] });
-    const plain = new ReferenceModel({ ...config, qkNorm: false }, weights).forward({ inputIds: [TOKENS] });
-    const plainScaled = new ReferenceModel({ ...config, qkNorm: false }, scaled).forward({ inputIds: [TOKENS] });
+    const plainConfig = { ...config, qkNorm: false };
+    const plain = new ReferenceModel(plainConfig, usedBy(plainConfig, weights)).forward({ inputIds: [TOKENS] });
+    const plainScaled = new ReferenceModel(plainConfig, usedBy(plainConfig, scaled)).forward({ inputIds: [TOKENS] });
     expect(maxAbsDiff(normed.logits[0], normedScaled.logits[0])).toBeLessThanOrEqual(1e-5);
     expect(maxAbsDiff(normed.logits[0], plain.logits[0])).toBeGreaterThan(1e-3);
     expect(maxAbsDiff(plain.logits[0], plainScaled.logits[0])).toBeGreaterThan(1e-3);

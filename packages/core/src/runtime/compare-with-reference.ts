@@ -24,7 +24,7 @@ export interface ReferenceComparison {
  * `logits: 'all'`) and the plain-TS reference forward; returns the largest
  * absolute logit difference over every real token of every step.
  */
-export async function compareWithReference(model: Model, reference: ReferenceModel, c: ReferenceComparison): Promise<number> {
+export async function compareWithReference(model: Pick<Model, 'config' | 'session' | 'slotFeeds'>, reference: ReferenceModel, c: ReferenceComparison): Promise<number> {
   const cache = KvCache.empty(model.config, c.prompts.length);
   let refCache: ReferenceKvCache | undefined;
   let worst = 0;

@@ -5,7 +5,12 @@ import { useTempDir } from '../fixtures/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
 import type { AdapterSlotLayout } from '../model/adapter-slots.ts';
 import { randomSlotTensors } from '../reference/random-model.ts';
+import { Conversation } from './conversation.ts';
 import type { TurnAdapter } from './conversation.ts';
+import type { GenerationHost } from './generate.ts';
+import { maxAbsDiff } from '../reference/max-abs-diff.ts';
+import { isPlugboardError } from '../errors/plugboard-error.ts';
+import type { ErrorCode } from '../errors/plugboard-error.ts';
 import { generateRows } from './generate.ts';
 import type { ActivationMode } from './kv-provenance.ts';
 import type { Model } from './load-model.ts';
@@ -27,10 +32,45 @@ afterAll(() => model.dispose());
 const greedy = { temperature: 0, maxTokens: 5, ignoreEos: true } as const;
 const tokens = (n: number, seed: number) => Array.from({ length: n }, (_, i) => (seed * 41 + i * 13) % 500);
 
-/** Generates from scratch: the whole history prefilled in one go with an explicit adapter mask. */
-async function fromScratch(history: number[], adapter: TurnAdapter | null, mask: number[]): Promise<number[]> {
-  const [result] = await generateRows(model, [{ tokens: history, adapterSlot: adapter?.slot ?? 0, adapterMask: mask }], greedy).result;
-  return result!.tokens;
+/**
+ * The model as a generation host that keeps a copy of every run's logits
+ * ([1, 1, V]: the graph computes each row's last token only).
+ */
+function recordingHost(): { host: GenerationHost; logits: Float32Array[] } {
+  const logits: Float32Array[] = [];
+  const session = new Proxy(model.session, {
+    get(target, property) {
+      if (property === 'run') {
+        return async (...args: Parameters<typeof target.run>) => {
+          const outputs = await target.run(...args);
+          logits.push((outputs.logits!.data as Float32Array).slice());
+          return outputs;
+        };
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  const host: GenerationHost = {
+    config: model.config,
+    tokenizer: model.tokenizer,
+    session,
+    events: model.events,
+    contextLength: model.contextLength,
+    prefillChunkTokens: model.prefillChunkTokens,
+    slotFeeds: () => model.slotFeeds(),
+  };
+  return { host, logits };
+}
+
+/** The logits each sampled token was drawn from: the last run of the prefill, then one run per decode step. */
+const samplingLogits = (runs: Float32Array[], sampled: number) => runs.slice(runs.length - sampled);
+
+/** Generates from scratch: the whole history prefilled in one go with an explicit adapter mask; the tokens and the logits they came from. */
+async function fromScratch(history: number[], adapter: TurnAdapter | null, mask: number[]): Promise<{ tokens: number[]; logits: Float32Array[] }> {
+  const { host, logits } = recordingHost();
+  const [result] = await generateRows(host, [{ tokens: history, adapterSlot: adapter?.slot ?? 0, adapterMask: mask }], greedy).result;
+  return { tokens: result!.tokens, logits: samplingLogits(logits, result!.tokens.length) };
 }
 
 interface Turn {
@@ -38,19 +78,25 @@ interface Turn {
   input: number[];
 }
 
-/** Plays the turns in one conversation; checks every reply against recomputation from scratch. */
+/** Plays the turns in one conversation; checks every reply, and the logits of every step, against recomputation from scratch. */
 async function play(turns: Turn[], mode: ActivationMode) {
-  const conversation = model.conversation();
+  const recorder = recordingHost();
+  const conversation = new Conversation(recorder.host);
   const reused: number[] = [];
   let runStart = 0; // where the current run of turns with the same adapter began (activated mode's invocation point)
   for (const [i, turn] of turns.entries()) {
     const before = conversation.tokens;
     if (i === 0 || turns[i - 1]!.adapter?.id !== turn.adapter?.id) runStart = before.length;
+    recorder.logits.length = 0;
     const [result] = await conversation.send(turn.input, { ...greedy, adapter: turn.adapter, mode }).result;
+    const turnLogits = samplingLogits(recorder.logits, result!.tokens.length);
     reused.push(conversation.lastTurn.reused);
     const history = [...before, ...turn.input];
     const mask = history.map((_, t) => (turn.adapter === null ? 0 : mode === 'full' || t >= runStart ? 1 : 0));
-    expect(result!.tokens, `turn ${i}`).toEqual(await fromScratch(history, turn.adapter, mask));
+    const scratch = await fromScratch(history, turn.adapter, mask);
+    expect(result!.tokens, `turn ${i}`).toEqual(scratch.tokens);
+    expect(turnLogits).toHaveLength(greedy.maxTokens);
+    turnLogits.forEach((logits, step) => expect(maxAbsDiff(logits, scratch.logits[step]!), `turn ${i} step ${step}`).toBeLessThanOrEqual(1e-4));
     expect(conversation.tokens).toEqual([...history, ...result!.tokens]);
   }
   return { conversation, reused };
@@ -107,6 +153,69 @@ describe('conversation: prefix sharing across skills', () => {
     const before = conversation.tokens;
     const [next] = await conversation.send(tokens(2, 9), { ...greedy, adapter: A, mode: 'full' }).result;
     const history = [...before, ...tokens(2, 9)];
-    expect(next!.tokens).toEqual(await fromScratch(history, A, history.map(() => 1)));
+    expect(next!.tokens).toEqual((await fromScratch(history, A, history.map(() => 1))).tokens);
+  });
+
+  it('a rejected turn changes nothing: bad options, bad token ids, PROMPT_TOO_LONG, pre-aborted (issue 9 item 6)', async () => {
+    const conversation = model.conversation();
+    await conversation.send(tokens(4, 10), { ...greedy, maxTokens: 3, adapter: A, mode: 'full' }).result;
+    const state = (c: Conversation) => ({ tokens: c.tokens, spans: c.spans, kv: cachedKv(c) });
+    const before = state(conversation);
+    const rejected: [ErrorCode, number[], Parameters<Conversation['send']>[1]][] = [
+      ['INVALID_ARGUMENT', tokens(3, 11), { ...greedy, temperature: -1, adapter: A }],
+      ['INVALID_ARGUMENT', [5, -1, 7], { ...greedy, adapter: A }],
+      ['PROMPT_TOO_LONG', tokens(model.contextLength, 12), { ...greedy, adapter: B }],
+      ['ABORTED', tokens(3, 13), { ...greedy, adapter: null, signal: AbortSignal.abort() }],
+    ];
+    for (const [code, input, options] of rejected) {
+      const error = await conversation.send(input, options).result.catch((e: unknown) => e);
+      expect(isPlugboardError(error, code), `${code}: ${String(error)}`).toBe(true);
+      expect(state(conversation), code).toEqual(before);
+    }
+    // and the conversation still works: the next turn equals recomputation from scratch
+    const [next] = await conversation.send(tokens(2, 14), { ...greedy, adapter: A, mode: 'full' }).result;
+    const history = [...before.tokens, ...tokens(2, 14)];
+    expect(next!.tokens).toEqual((await fromScratch(history, A, history.map(() => 1))).tokens);
+  });
+
+  it('a turn whose first run fails (after the cache was cut back for an adapter switch) is undone completely', async () => {
+    const recorder = recordingHost();
+    let failNext = false;
+    const session = recorder.host.session;
+    const flaky: GenerationHost = {
+      ...recorder.host,
+      session: new Proxy(session, {
+        get(target, property) {
+          if (property === 'run' && failNext) {
+            failNext = false;
+            return () => Promise.reject(new Error('simulated kernel failure'));
+          }
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      }),
+    };
+    const conversation = new Conversation(flaky);
+    await conversation.send(tokens(6, 15), { ...greedy, maxTokens: 3, adapter: A, mode: 'full' }).result;
+    const before = { tokens: conversation.tokens, spans: conversation.spans, kv: cachedKv(conversation), lastTurn: conversation.lastTurn };
+    failNext = true;
+    // B in full mode cuts the whole cache back before its first run, which fails
+    const error = await conversation.send(tokens(2, 16), { ...greedy, adapter: B, mode: 'full' }).result.catch((e: unknown) => e);
+    expect(isPlugboardError(error, 'ORT_ERROR'), String(error)).toBe(true);
+    expect({ tokens: conversation.tokens, spans: conversation.spans, kv: cachedKv(conversation), lastTurn: conversation.lastTurn }).toEqual(before);
+    const [next] = await conversation.send(tokens(2, 16), { ...greedy, adapter: A, mode: 'full' }).result;
+    const history = [...before.tokens, ...tokens(2, 16)];
+    expect(next!.tokens).toEqual((await fromScratch(history, A, history.map(() => 1))).tokens);
   });
 });
+
+/** Row 0's cached keys and values, layer by layer, up to the cached length. */
+function cachedKv(conversation: Conversation): number[][] {
+  const { cache } = conversation;
+  const length = cache.lengths[0]!;
+  return Object.values(cache.feeds()).map((t) => {
+    const [, heads, capacity, hd] = t.dims as number[];
+    const data = t.data as Float32Array;
+    return Array.from({ length: heads! }, (_, h) => Array.from(data.subarray(h * capacity! * hd!, (h * capacity! + length) * hd!))).flat();
+  });
+}

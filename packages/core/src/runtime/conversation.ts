@@ -1,7 +1,7 @@
 import { PlugboardError } from '../errors/plugboard-error.ts';
 import type { GenerationResult } from '../events/model-events.ts';
-import type { GeneratedToken, GenerateOptions, GenerationHost } from './generate.ts';
-import { generateRows } from './generate.ts';
+import type { GeneratedToken, GenerateOptions, GenerationHost, RowRequest } from './generate.ts';
+import { checkGeneration, generateRows } from './generate.ts';
 import { GenerationStream } from './generation-stream.ts';
 import { KvCache } from './kv-cache.ts';
 import type { ActivationMode, KvSpan } from './kv-provenance.ts';
@@ -34,12 +34,13 @@ export interface TurnStats {
  * mixes KV computed under different adapters.
  */
 export class Conversation {
-  private readonly cache: KvCache;
+  /** the conversation's KV cache (row 0); read it, never write it */
+  readonly cache: KvCache;
   private cachedTokens: number[] = [];
   /** per cached token: the adapter that computed it (null = base) */
   private provenance: (string | null)[] = [];
   /** history not yet in the cache (the last generated token), with the adapter meant for it */
-  private pending: { token: number; adapter: string | null }[] = [];
+  private pending: TurnToken[] = [];
   private busy = false;
   lastTurn: TurnStats = { reused: 0, prefilled: 0 };
 
@@ -57,7 +58,12 @@ export class Conversation {
     return spansOf(this.provenance);
   }
 
-  /** Appends `tokens` (a user turn, a tool result) and generates the reply under the turn's adapter. */
+  /**
+   * Appends `tokens` (a user turn, a tool result) and generates the reply
+   * under the turn's adapter. A turn commits only what it computed: one
+   * refused before running (bad options or ids, too long, already aborted)
+   * leaves history, spans and KV cache as they were.
+   */
   send(tokens: number[], options: TurnOptions = {}): GenerationStream<GeneratedToken, GenerationResult[]> {
     if (this.busy) throw new PlugboardError('INVALID_ARGUMENT', 'a conversation runs one turn at a time; await the previous turn first');
     this.busy = true;
@@ -70,51 +76,73 @@ export class Conversation {
     const keep = reusablePrefix(this.provenance, id, mode);
     const continuing = keep === this.cachedTokens.length;
     // what must run before generating, with the adapter each token is computed under
-    const refill = [
+    const refill: TurnToken[] = [
       ...this.cachedTokens.slice(keep).map((token) => ({ token, adapter: mode === 'full' ? id : null })),
       ...this.pending.map((p) => ({ token: p.token, adapter: mode === 'full' || (continuing && p.adapter === id) ? id : null })),
-      ...tokens.map((token) => ({ token, adapter: id })),
+      ...tokens.map((token) => ({ token, adapter: id, fresh: true })),
     ];
+    const row: RowRequest = {
+      tokens: refill.map((r) => r.token),
+      adapterSlot: adapter?.slot ?? 0,
+      adapterMask: refill.map((r) => (r.adapter === null ? 0 : 1)),
+      cached: this.cachedTokens.slice(0, keep),
+    };
+    try {
+      if (tokens.length === 0) throw new PlugboardError('INVALID_ARGUMENT', 'a turn needs at least one new token');
+      checkGeneration(this.host, [row], generation);
+    } catch (error) {
+      this.busy = false;
+      throw error;
+    }
+
+    const before = { cachedTokens: this.cachedTokens, provenance: this.provenance, pending: this.pending, lastTurn: this.lastTurn, lengths: [...this.cache.lengths] };
     this.cache.truncate(keep);
     this.cachedTokens = this.cachedTokens.slice(0, keep);
     this.provenance = this.provenance.slice(0, keep);
     this.pending = [];
     this.lastTurn = { reused: keep, prefilled: refill.length };
-
-    const generated: number[] = [];
+    const generated: TurnToken[] = [];
+    let failed = true;
     try {
-      if (refill.length === 0) throw new PlugboardError('INVALID_ARGUMENT', 'a turn needs at least one new token');
-      const stream = generateRows(
-        this.host,
-        [
-          {
-            tokens: refill.map((r) => r.token),
-            adapterSlot: adapter?.slot ?? 0,
-            adapterMask: refill.map((r) => (r.adapter === null ? 0 : 1)),
-            cached: this.cachedTokens,
-          },
-        ],
-        generation,
-        this.cache,
-      );
+      const stream = generateRows(this.host, [row], generation, this.cache);
       for await (const token of stream) {
-        generated.push(token.tokenId);
+        generated.push({ token: token.tokenId, adapter: id });
         yield token;
       }
-      return await stream.result;
+      const result = await stream.result;
+      failed = false;
+      return result;
     } finally {
-      this.settle([...refill, ...generated.map((token) => ({ token, adapter: id }))]);
+      if (failed && this.cache.lengths[0] === keep && generated.length === 0) {
+        // nothing was computed: undo the truncation (no run wrote into the cache since)
+        this.cache.restoreLengths(before.lengths);
+        ({ cachedTokens: this.cachedTokens, provenance: this.provenance, pending: this.pending, lastTurn: this.lastTurn } = before);
+      } else {
+        this.settle([...refill, ...generated], failed);
+      }
       this.busy = false;
     }
   }
 
-  /** Splits the turn's tokens into those the cache now holds and those still pending. */
-  private settle(added: { token: number; adapter: string | null }[]): void {
+  /**
+   * Splits the turn's tokens into those the cache now holds and those still
+   * pending. After a failure, new input the cache never took is dropped
+   * (the turn did not happen for it); earlier history stays pending.
+   */
+  private settle(added: TurnToken[], failed: boolean): void {
     const inCache = (this.cache.lengths[0] as number) - this.cachedTokens.length;
     for (const entry of added.slice(0, inCache)) {
       this.cachedTokens.push(entry.token);
       this.provenance.push(entry.adapter);
     }
-    this.pending = added.slice(inCache);
+    const rest = added.slice(inCache);
+    this.pending = (failed ? rest.filter((entry) => !entry.fresh) : rest).map(({ token, adapter }) => ({ token, adapter }));
   }
+}
+
+/** One token of a turn and the adapter it is (to be) computed under; `fresh` marks the turn's new input. */
+interface TurnToken {
+  token: number;
+  adapter: string | null;
+  fresh?: boolean;
 }

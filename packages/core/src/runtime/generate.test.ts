@@ -133,6 +133,25 @@ describe('generate', () => {
     expect(() => model.generate('x', { adapterSlot: 1 })).toThrow(/slot 1 does not exist/);
   });
 
+  it('refuses token ids that are negative, fractional or past the vocabulary with INVALID_ARGUMENT (issue 9 item 4)', async () => {
+    const vocab = model.config.vocabSize;
+    for (const [bad, fragment] of [
+      [[-1], 'is -1'],
+      [[1.5], 'is 1.5'],
+      [[3, vocab], `is ${vocab}`],
+      [[Number.NaN], 'is NaN'],
+    ] as const) {
+      const error = await model.complete({ tokens: [...bad] }, { maxTokens: 1 }).catch((e: unknown) => e);
+      expect(isPlugboardError(error, 'INVALID_ARGUMENT'), `${String(bad)}: ${String(error)}`).toBe(true);
+      expect((error as Error).message).toContain(fragment);
+      expect((error as Error).message).toContain(`0..${vocab - 1}`);
+    }
+    // in a batch, the row is named
+    const batch = await model.generateBatch([{ prompt: { tokens: [1, 2] } }, { prompt: { tokens: [4, -2] } }]).result.catch((e: unknown) => e);
+    expect(isPlugboardError(batch, 'INVALID_ARGUMENT')).toBe(true);
+    expect((batch as Error).message).toContain('prompt 1 token 1');
+  });
+
   it('emits generate:start, a generate:token per token and generate:end', async () => {
     const seen: string[] = [];
     const onStart = () => seen.push('start');

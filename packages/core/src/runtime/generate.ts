@@ -6,7 +6,7 @@ import type { ModelConfig } from '../hf/config.ts';
 import type { Tokenizer } from '../hf/tokenizer.ts';
 import { StreamDecoder } from '../hf/stream-decoder.ts';
 import { createSampler } from '../sampling/sampler.ts';
-import type { SamplingOptionsInput } from '../sampling/sampling-options.ts';
+import type { SamplingOptions, SamplingOptionsInput } from '../sampling/sampling-options.ts';
 import { parseSamplingOptions } from '../sampling/sampling-options.ts';
 import { StopStringMatcher } from '../sampling/stop-string-matcher.ts';
 import type { ConstraintSpec } from '../constrained/constraint-spec.ts';
@@ -15,6 +15,7 @@ import { KvCache } from './kv-cache.ts';
 import type { StepOutput, StepRow } from './step.ts';
 import { runStep } from './step.ts';
 import { prefill } from './prefill.ts';
+import { checkTokenIds } from './check-token-ids.ts';
 
 export interface GeneratedToken {
   row: number;
@@ -91,18 +92,20 @@ class RowState {
   }
 }
 
-async function* generationLoop(
-  host: GenerationHost,
-  requests: RowRequest[],
-  options: GenerateOptions,
-  cache: KvCache,
-): AsyncGenerator<GeneratedToken, GenerationResult[]> {
-  const { signal, requestId = randomUUID(), ignoreEos = false, constraint, ...samplingInput } = options;
+/**
+ * Everything that can refuse a generation before it computes anything:
+ * options, prompts (empty, bad token ids, longer than the context) and an
+ * already aborted signal. Callers that must not change state for a refused
+ * request (a conversation turn) call it first; the loop calls it too.
+ */
+export function checkGeneration(host: GenerationHost, requests: readonly RowRequest[], options: GenerateOptions): SamplingOptions {
+  const { signal, requestId: _requestId, ignoreEos: _ignoreEos, constraint, ...samplingInput } = options;
   if (constraint !== undefined) throw new PlugboardError('UNSUPPORTED_FEATURE', 'constrained decoding is not available in this build');
   const sampling = parseSamplingOptions(samplingInput);
   if (requests.length === 0) throw new PlugboardError('INVALID_ARGUMENT', 'generate needs at least one prompt');
   for (const [i, r] of requests.entries()) {
     if (r.tokens.length === 0) throw new PlugboardError('INVALID_ARGUMENT', `prompt ${i} is empty`);
+    checkTokenIds(r.tokens, host.config.vocabSize, `prompt ${i}`);
     const total = (r.cached?.length ?? 0) + r.tokens.length;
     if (total >= host.contextLength) {
       throw new PlugboardError(
@@ -112,6 +115,22 @@ async function* generationLoop(
       );
     }
   }
+  if (signal?.aborted) throw abortedError(signal);
+  return sampling;
+}
+
+function abortedError(signal: AbortSignal): PlugboardError {
+  return new PlugboardError('ABORTED', 'generation was aborted', { cause: signal.reason });
+}
+
+async function* generationLoop(
+  host: GenerationHost,
+  requests: RowRequest[],
+  options: GenerateOptions,
+  cache: KvCache,
+): AsyncGenerator<GeneratedToken, GenerationResult[]> {
+  const { signal, requestId = randomUUID(), ignoreEos = false } = options;
+  const sampling = checkGeneration(host, requests, options);
   const stopTokens = new Set([...sampling.stopTokenIds, ...(ignoreEos ? [] : host.tokenizer.eosTokenIds)]);
   const samplers = requests.map((_, i) => createSampler({ ...sampling, seed: sampling.seed === undefined ? undefined : sampling.seed + i }));
   const rows = requests.map((r) => new RowState([...(r.cached ?? []), ...r.tokens], r.tokens.length, new StreamDecoder(host.tokenizer), new StopStringMatcher(sampling.stopStrings)));
@@ -120,7 +139,7 @@ async function* generationLoop(
   host.events.emit('generate:start', { requestId, rows: rows.length, promptTokens: requests.map((r) => r.tokens.length) });
 
   const checkAbort = () => {
-    if (signal?.aborted) throw new PlugboardError('ABORTED', 'generation was aborted', { cause: signal.reason });
+    if (signal?.aborted) throw abortedError(signal);
   };
   const stepRows = (tokensOf: (row: RowState, i: number) => number[], masks?: (number[] | undefined)[]): StepRow[] =>
     rows.map((row, i) => ({ tokens: tokensOf(row, i), adapterSlot: requests[i]?.adapterSlot ?? 0, adapterMask: masks?.[i] }));

@@ -50,8 +50,9 @@ export class KvCache {
     for (const name of this.pastNames()) {
       const grown = new Float32Array(this.batch * heads * capacity * headDim);
       const old = this.buffers.get(name);
+      // the whole old capacity, not just the valid lengths: a truncate() with no run since can still be undone
       for (let bh = 0; old && bh < this.batch * heads; bh++) {
-        grown.set(old.subarray(bh * this.capacity * headDim, (bh * this.capacity + this.maxLength) * headDim), bh * capacity * headDim);
+        grown.set(old.subarray(bh * this.capacity * headDim, (bh + 1) * this.capacity * headDim), bh * capacity * headDim);
       }
       this.buffers.set(name, grown);
     }
@@ -125,6 +126,16 @@ export class KvCache {
   truncate(length: number): void {
     this.lengths.forEach((n, row) => {
       this.lengths[row] = Math.min(n, length);
+    });
+  }
+
+  /** Undoes a truncate(): row lengths back to `lengths`. Valid only while no run has written since the truncate. */
+  restoreLengths(lengths: readonly number[]): void {
+    if (lengths.length !== this.batch || lengths.some((n) => !Number.isInteger(n) || n < 0 || n > this.capacity)) {
+      throw new PlugboardError('INVALID_ARGUMENT', `restoreLengths needs ${this.batch} lengths within the capacity ${this.capacity}, got [${lengths.join(', ')}]`);
+    }
+    lengths.forEach((n, row) => {
+      this.lengths[row] = n;
     });
   }
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
+import { z } from 'zod';
 import { PlugboardError } from '../errors/plugboard-error.ts';
 import type { GenerationResult } from '../events/model-events.ts';
 import { ModelEventEmitter } from '../events/model-events.ts';
@@ -8,10 +9,11 @@ import type { ModelConfig } from '../hf/config.ts';
 import { readModelConfig } from '../hf/config.ts';
 import type { ChatMessage } from '../hf/chat-template.ts';
 import { loadChatTemplate, type ChatTemplate } from '../hf/chat-template.ts';
-import { openWeights } from '../hf/safetensors-weights.ts';
+import { fingerprintIndexDirOf, openWeights } from '../hf/safetensors-weights.ts';
 import type { Tokenizer } from '../hf/tokenizer.ts';
 import { loadTokenizer } from '../hf/tokenizer.ts';
 import { validateWeights } from '../hf/validate-weights.ts';
+import { CheckedWeights } from '../hf/checked-weights.ts';
 import type { SlotTensor } from '../model/adapter-slots.ts';
 import { zeroSlotTensors } from '../model/adapter-slots.ts';
 import type { InferenceBuildOptions } from '../model/build-options.ts';
@@ -53,6 +55,8 @@ export class Model implements GenerationHost {
     readonly slots: Map<string, SlotTensor>,
     /** pass an emitter to hear `model:load` too */
     readonly events: ModelEventEmitter = new ModelEventEmitter(),
+    /** Frobenius norm of each base weight (HF name), measured when the graph was built: adapters are bounded against them */
+    readonly baseWeightNorms: ReadonlyMap<string, number> = new Map(),
   ) {
     this.slotTensors = slots.size === 0 ? null : Object.fromEntries([...slots].map(([name, t]) => [name, new ort.Tensor('float32', t.data, t.dims)]));
   }
@@ -168,6 +172,14 @@ function meanPooled(hidden: Float32Array, offset: number, count: number, d: numb
   return Float32Array.from(sum, (v) => v / norm);
 }
 
+const BuildStampNormsSchema = z.object({ weightNorms: z.record(z.string(), z.number().nonnegative()) });
+
+/** The base weight norms a build recorded in its stamp (none from a stamp without them). */
+function weightNormsOf(stamp: unknown): Map<string, number> {
+  const parsed = BuildStampNormsSchema.safeParse(stamp);
+  return new Map(parsed.success ? Object.entries(parsed.data.weightNorms) : []);
+}
+
 /**
  * Loads a Hugging Face model folder: validates config and weights, builds the
  * inference graph (or takes it from the cache), and opens an ORT session.
@@ -187,18 +199,20 @@ export async function loadModel(dir: string, options: LoadModelOptions & { event
   }
   const tokenizer = loadTokenizer(dir);
   const buildOptions = buildOptionsFor(resolved);
-  const weights = openWeights(dir);
+  const cacheDir = resolved.cacheDir ?? defaultGraphCacheDir();
+  const weights = openWeights(dir, { fingerprintIndexDir: fingerprintIndexDirOf(cacheDir) });
   let graph;
   try {
-    validateWeights(weights, config);
+    validateWeights(weights, config, { ignoreUnexpected: resolved.ignoreUnexpectedWeights });
     const fingerprint = weights.fingerprint();
     const key = graphCacheKey(config, fingerprint, buildOptions);
-    const cacheDir = resolved.cacheDir ?? defaultGraphCacheDir();
-    const built = await cachedGraph(cacheDir, key, () => buildInferenceGraph(config, weights, buildOptions), {
-      stamp: { dir, config, buildOptions },
+    // checked (finite) and measured while the build reads them; a cached graph was built from the same bytes
+    const checked = new CheckedWeights(weights);
+    const built = await cachedGraph(cacheDir, key, () => buildInferenceGraph(config, checked, buildOptions), {
+      stamp: () => ({ dir, config, buildOptions, weightNorms: Object.fromEntries(checked.norms) }),
       force: resolved.rebuild,
     });
-    graph = { ...built, fingerprint };
+    graph = { ...built, fingerprint, weightNorms: weightNormsOf(built.stamp) };
   } finally {
     weights.close();
   }
@@ -208,7 +222,7 @@ export async function loadModel(dir: string, options: LoadModelOptions & { event
     config: resolved.sessionConfig,
   });
   const slots = buildOptions.adapters ? zeroSlotTensors(config, buildOptions.adapters) : new Map<string, SlotTensor>();
-  const model = new Model(dir, config, tokenizer, session, buildOptions, resolved, graph.modelPath, graph.fingerprint, slots, events);
+  const model = new Model(dir, config, tokenizer, session, buildOptions, resolved, graph.modelPath, graph.fingerprint, slots, events, graph.weightNorms);
   model.events.emit('model:load', { dir, ms: performance.now() - started, fromCache: graph.fromCache, graphPath: graph.modelPath });
   return model;
 }

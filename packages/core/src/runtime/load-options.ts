@@ -29,6 +29,8 @@ export const LoadModelOptionsSchema = z.object({
   prefillChunkTokens: z.number().int().positive().default(128),
   intraOpNumThreads: z.number().int().nonnegative().optional(),
   graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
+  /** tensors in the weights that config.json does not use (WEIGHT_UNEXPECTED otherwise): true = any, or their exact names; rotary caches are always ignored */
+  ignoreUnexpectedWeights: z.union([z.boolean(), z.array(z.string().min(1))]).default(false),
   /** extra ORT session config entries, e.g. {"session.disable_prepacking": "1"} */
   sessionConfig: z.record(z.string(), z.string()).optional(),
 });

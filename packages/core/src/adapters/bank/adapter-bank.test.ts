@@ -3,11 +3,13 @@ import type { ErrorCode } from '../../errors/plugboard-error.ts';
 import { expectPlugboardError } from '../../fixtures/test-helpers.ts';
 import { zeroSlotTensors } from '../../model/adapter-slots.ts';
 import type { AdapterSlotLayout } from '../../model/adapter-slots.ts';
-import { tinyModelConfig } from '../../reference/random-model.ts';
+import { randomModelWeights, tinyModelConfig } from '../../reference/random-model.ts';
+import { CheckedWeights } from '../../hf/checked-weights.ts';
+import { linear } from '../../reference/linear.ts';
+import { MAX_ADAPTER_DELTA_RATIO, loraDeltaNorm } from './adapter-magnitude.ts';
 import type { LoadedAdapter } from '../loaded-adapter.ts';
 import { loraKey } from '../loaded-adapter.ts';
-import type { AdapterBank } from './adapter-bank.ts';
-import { createAdapterBank } from './adapter-bank.ts';
+import { AdapterBank, createAdapterBank } from './adapter-bank.ts';
 import { adapterByteSize } from './adapter-byte-size.ts';
 import type { AdapterBankEvents } from './bank-events.ts';
 import type { BankHost } from './bank-host.ts';
@@ -17,8 +19,15 @@ const config = tinyModelConfig();
 const FINGERPRINT = 'base-weights-fingerprint';
 const LAYOUT: AdapterSlotLayout = { slots: 4, lora: { rank: 4, modules: ['q', 'k', 'v', 'o'] }, bottleneck: { width: 8, activation: 'gelu' } };
 
+/** The norms a graph build records, here of seeded random base weights. */
+const baseWeightNorms = (() => {
+  const checked = new CheckedWeights(randomModelWeights(config, 1));
+  for (const name of checked.names()) checked.float32(name);
+  return checked.norms;
+})();
+
 function hostFor(layout: AdapterSlotLayout | null = LAYOUT): BankHost {
-  return { config, buildOptions: { adapters: layout }, slots: layout ? zeroSlotTensors(config, layout) : new Map(), weightsFingerprint: FINGERPRINT };
+  return { config, buildOptions: { adapters: layout }, slots: layout ? zeroSlotTensors(config, layout) : new Map(), weightsFingerprint: FINGERPRINT, baseWeightNorms };
 }
 
 const lora = (seed: number, rank = 2, extra: Partial<Parameters<typeof randomLoadedLora>[1]> = {}) =>
@@ -271,5 +280,66 @@ describe('AdapterBank: bad input leaves the bank unchanged', () => {
   it('the matching base fingerprint is accepted', () => {
     const bank = createAdapterBank(hostFor());
     expect(bank.load(lora(9, 2, { baseFingerprint: FINGERPRINT }), { baseFingerprint: FINGERPRINT }).slot).toBe(1);
+  });
+});
+
+describe('AdapterBank: one bank per model (issue 9 item 7)', () => {
+  it('a second createAdapterBank with equal options is the same bank, so slots are never handed out twice', () => {
+    const host = hostFor();
+    const first = createAdapterBank(host, { memoryBudgetBytes: 1 << 20 });
+    const leased = first.load(lora(1));
+    const lease = first.acquire(leased.id);
+    const second = createAdapterBank(host, { memoryBudgetBytes: 1 << 20 });
+    expect(second).toBe(first);
+    const other = second.load(lora(2));
+    expect(other.slot).not.toBe(leased.slot);
+    expect(first.get(leased.id)?.slot).toBe(leased.slot);
+    lease.release();
+  });
+
+  it('other options, or a second bank built directly, are refused with BANK_EXISTS and change nothing', () => {
+    const host = hostFor();
+    const bank = createAdapterBank(host);
+    bank.load(lora(3));
+    const before = snapshot(host, bank);
+    expectPlugboardError(() => createAdapterBank(host, { memoryBudgetBytes: 1024 }), 'BANK_EXISTS', 'one bank');
+    expectPlugboardError(() => new AdapterBank(host), 'BANK_EXISTS');
+    expect(snapshot(host, bank)).toEqual(before);
+    // another model (its own slot tensors) gets its own bank
+    expect(createAdapterBank(hostFor())).not.toBe(bank);
+  });
+});
+
+describe('AdapterBank: adapter magnitudes bounded against the base weights (issue 9 item 2b)', () => {
+  it('refuses a LoRA of std 1e19, or one scaled by lora_alpha 1e30, with NUMERIC_ERROR naming layer, module and ratio; the bank is unchanged', () => {
+    const host = hostFor();
+    const bank = createAdapterBank(host);
+    bank.load(lora(1));
+    const before = snapshot(host, bank);
+    const huge = lora(2, 2, { scale: 1e19 });
+    expectPlugboardError(() => bank.load(huge), 'NUMERIC_ERROR', 'layer 0 module q', 'times the base weight', `at most ${MAX_ADAPTER_DELTA_RATIO}`);
+    const alpha = lora(3);
+    // what toLoadedLora makes of lora_alpha 1e30: B pre-multiplied by alpha / r
+    for (const w of alpha.weights.values()) w.b.forEach((v, i) => (w.b[i] = v * (1e30 / 2)));
+    expectPlugboardError(() => bank.load(alpha), 'NUMERIC_ERROR', 'module');
+    expect(snapshot(host, bank)).toEqual(before);
+  });
+
+  it('refuses a bottleneck whose up projection is absurd, and accepts ordinary adapters', () => {
+    const bank = createAdapterBank(hostFor());
+    const absurd = bottleneck(4);
+    for (const w of absurd.weights.values()) w.up.forEach((v, i) => (w.up[i] = v * 1e19));
+    expectPlugboardError(() => bank.load(absurd), 'NUMERIC_ERROR', 'layer 0 (bottleneck after the MLP)');
+    expect(bank.load(bottleneck(5)).slot).toBeGreaterThan(0);
+    expect(bank.load(lora(6, 4, { scale: 0.3 })).slot).toBeGreaterThan(0);
+  });
+
+  it('computes ‖A·B‖ exactly: equal to the norm of the dense product', () => {
+    const w = lora(7, 3).weights.get(loraKey(1, 'v'))!;
+    // A [in, r] · B [r, out]: linear() computes x · Wᵀ for W [out, in], so pass Bᵀ
+    const bT = new Float32Array(w.outFeatures * w.rank);
+    for (let p = 0; p < w.rank; p++) for (let o = 0; o < w.outFeatures; o++) bT[o * w.rank + p] = w.b[p * w.outFeatures + o]!;
+    const dense = linear(w.a, w.inFeatures, bT, w.outFeatures, w.rank);
+    expect(loraDeltaNorm(w)).toBeCloseTo(Math.hypot(...dense), 5);
   });
 });

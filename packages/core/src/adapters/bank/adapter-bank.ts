@@ -8,7 +8,7 @@ import { AdapterBankEventEmitter } from './bank-events.ts';
 import type { EvictReason } from './bank-events.ts';
 import type { BankHost } from './bank-host.ts';
 import { AcquireOptionsSchema, AdapterBankOptionsSchema, LoadIntoBankOptionsSchema } from './bank-options.ts';
-import type { AcquireOptions, AdapterBankOptions, LoadIntoBankOptions } from './bank-options.ts';
+import type { AcquireOptions, AdapterBankOptions, LoadIntoBankOptions, ResolvedAdapterBankOptions } from './bank-options.ts';
 import { planPlacement } from './eviction-plan.ts';
 import type { ResidentInfo } from './eviction-plan.ts';
 import { validateForBank } from './validate-for-bank.ts';
@@ -41,11 +41,16 @@ export class AdapterBank {
     if (!layout || layout.slots < 2) {
       throw new PlugboardError('INVALID_ARGUMENT', 'the model has no adapter slots besides the base; load it with adapters: { slots: ≥ 2, lora/bottleneck: ... }');
     }
-    const parsed = AdapterBankOptionsSchema.safeParse(options);
-    if (!parsed.success) throw new PlugboardError('INVALID_ARGUMENT', `invalid adapter bank options: ${parsed.error.message}`);
+    const parsed = parseBankOptions(options);
+    if (banksBySlots.has(host.slots)) throw bankExists();
     this.layout = layout;
-    this.budgetBytes = parsed.data.memoryBudgetBytes;
+    this.options = parsed;
+    this.budgetBytes = parsed.memoryBudgetBytes;
+    banksBySlots.set(host.slots, this);
   }
+
+  /** the options the bank was created with, defaults filled in */
+  readonly options: ResolvedAdapterBankOptions;
 
   /** slots including slot 0 (base) */
   get slotCount(): number {
@@ -93,7 +98,11 @@ export class AdapterBank {
     const parsed = LoadIntoBankOptionsSchema.safeParse(options);
     if (!parsed.success) throw new PlugboardError('INVALID_ARGUMENT', `invalid load options: ${parsed.error.message}`);
     const { baseFingerprint, slot: wantedSlot } = parsed.data;
-    validateForBank(adapter, { config: this.host.config, layout: this.layout, weightsFingerprint: this.host.weightsFingerprint }, baseFingerprint);
+    validateForBank(
+      adapter,
+      { config: this.host.config, layout: this.layout, weightsFingerprint: this.host.weightsFingerprint, baseWeightNorms: this.host.baseWeightNorms },
+      baseFingerprint,
+    );
 
     const existing = this.residents.get(adapter.sha256);
     if (existing && (wantedSlot === undefined || wantedSlot === existing.slot)) {
@@ -192,7 +201,33 @@ function handleOf(r: Resident): AdapterHandle {
   return { id: r.id, name: r.name, kind: r.kind, slot: r.slot, bytes: r.bytes };
 }
 
-/** An adapter bank over a loaded model's slot tensors. */
+/**
+ * The banks by the slot tensors they write into: slots belong to the model,
+ * so two banks over one model would both think slot 1 is free and overwrite
+ * each other's adapters.
+ */
+const banksBySlots = new WeakMap<BankHost['slots'], AdapterBank>();
+
+function parseBankOptions(options: AdapterBankOptions): ResolvedAdapterBankOptions {
+  const parsed = AdapterBankOptionsSchema.safeParse(options);
+  if (!parsed.success) throw new PlugboardError('INVALID_ARGUMENT', `invalid adapter bank options: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+function bankExists(): PlugboardError {
+  return new PlugboardError(
+    'BANK_EXISTS',
+    'this model already has an adapter bank with other options; a model has one bank (its slots are shared): use the existing bank, or createAdapterBank(model) with the same options to get it',
+  );
+}
+
+/**
+ * The adapter bank of a loaded model: created on the first call; later calls
+ * with equal options return that same bank, with other options BANK_EXISTS.
+ */
 export function createAdapterBank(model: BankHost, options: AdapterBankOptions = {}): AdapterBank {
-  return new AdapterBank(model, options);
+  const existing = banksBySlots.get(model.slots);
+  if (!existing) return new AdapterBank(model, options);
+  if (JSON.stringify(existing.options) !== JSON.stringify(parseBankOptions(options))) throw bankExists();
+  return existing;
 }

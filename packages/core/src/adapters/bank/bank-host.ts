@@ -8,4 +8,6 @@ export interface BankHost {
   /** the stacked slot tensors the graph is fed with; the bank writes into them in place */
   readonly slots: Map<string, SlotTensor>;
   readonly weightsFingerprint: string;
+  /** Frobenius norm of each base weight (HF name), recorded at graph build; adapter deltas are bounded against them (a weight absent here is not bounded) */
+  readonly baseWeightNorms: ReadonlyMap<string, number>;
 }

@@ -5,6 +5,7 @@ export const AdapterBankOptionsSchema = z.object({
   memoryBudgetBytes: z.number().int().positive().optional(),
 });
 export type AdapterBankOptions = z.input<typeof AdapterBankOptionsSchema>;
+export type ResolvedAdapterBankOptions = z.infer<typeof AdapterBankOptionsSchema>;
 
 export const LoadIntoBankOptionsSchema = z.object({
   /** fingerprint of the base weights the adapter was trained on (e.g. from a skill manifest), checked like the adapter's own */

@@ -22,6 +22,8 @@ import { loraKey } from '../loaded-adapter.ts';
 import type { AdapterBank } from './adapter-bank.ts';
 import { createAdapterBank } from './adapter-bank.ts';
 import { randomLoadedBottleneck, randomLoadedLora } from './random-loaded-adapter.ts';
+import { readAdapter } from '../formats/read-adapter.ts';
+import { writeRandomPeftLora } from '../formats/write-random-peft-lora.ts';
 
 const TOLERANCE = 1e-4;
 const tmp = useTempDir('bank-mixed');
@@ -107,5 +109,16 @@ describe('mixed-skill batches through the bank', () => {
     const expected = reference.forward({ inputIds: [PROMPTS[0]!], adapters: { layout: exact, tensors, adapterIndex: [1] } });
     const [graph] = (await stepLogits([{ tokens: PROMPTS[0]!, slot: slots[0]! }]))[0]!;
     expect(maxAbsDiff(graph!, expected.logits[0]!)).toBeLessThan(TOLERANCE);
+  });
+});
+
+describe('absurd adapters on a real model (issue 9 item 2b)', () => {
+  it('a PEFT LoRA folder with lora_alpha 1e30 is refused at load into the bank with NUMERIC_ERROR; one with alpha = 2·rank loads', () => {
+    const absurd = readAdapter(writeRandomPeftLora(join(tmp, 'alpha-1e30'), { config: model.config, rank: 2, alpha: 1e30, modules: ['q', 'v'], seed: 8 }).dir, { config: model.config });
+    expect(() => bank.load(absurd)).toThrow(expect.objectContaining({ code: 'NUMERIC_ERROR', message: expect.stringContaining('module q') }));
+    const fine = readAdapter(writeRandomPeftLora(join(tmp, 'alpha-4'), { config: model.config, rank: 2, alpha: 4, modules: ['q', 'v'], seed: 8 }).dir, { config: model.config });
+    const handle = bank.load(fine);
+    expect(handle.slot).toBeGreaterThan(0);
+    bank.evict(handle.id);
   });
 });

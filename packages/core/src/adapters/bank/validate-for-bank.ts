@@ -3,6 +3,7 @@ import type { ModelConfig } from '../../hf/config.ts';
 import { bottleneckLayers, loraLayers, moduleFeatures } from '../../model/adapter-slots.ts';
 import type { AdapterSlotLayout, LoraModule } from '../../model/adapter-slots.ts';
 import { checkFinite } from '../formats/check-finite.ts';
+import { checkBottleneckMagnitude, checkLoraMagnitude } from './adapter-magnitude.ts';
 import { parseLoraKey } from '../formats/parse-lora-key.ts';
 import type { LoadedAdapter, LoadedBottleneck, LoadedLora } from '../loaded-adapter.ts';
 
@@ -11,21 +12,29 @@ export interface BankTarget {
   config: ModelConfig;
   layout: AdapterSlotLayout;
   weightsFingerprint: string;
+  /** Frobenius norm of each base weight (HF name); adapter deltas are bounded against them */
+  baseWeightNorms: ReadonlyMap<string, number>;
 }
 
 /**
  * Checks that `adapter` fits the model and the slot layout: layers, modules,
- * rank/width, activation, shapes, base fingerprint, finite weights. Throws
- * ADAPTER_INCOMPATIBLE (fits another model or layout) or ADAPTER_INVALID
- * (inconsistent or non-finite weights); touches nothing.
+ * rank/width, activation, shapes, base fingerprint, finite weights, a delta
+ * not absurdly larger than the base weights. Throws ADAPTER_INCOMPATIBLE
+ * (fits another model or layout), ADAPTER_INVALID (inconsistent or
+ * non-finite weights) or NUMERIC_ERROR (absurd magnitude); touches nothing.
  */
 export function validateForBank(adapter: LoadedAdapter, target: BankTarget, baseFingerprint?: string): void {
   if (!/^[0-9a-f]{64}$/.test(adapter.sha256)) {
     throw invalid(adapter, `sha256 "${adapter.sha256}" is not 64 lowercase hex digits; load adapters through readAdapter()`);
   }
   checkFingerprint(adapter, target.weightsFingerprint, baseFingerprint);
-  if (adapter.kind === 'lora') validateLora(adapter, target);
-  else validateBottleneck(adapter, target);
+  if (adapter.kind === 'lora') {
+    validateLora(adapter, target);
+    checkLoraMagnitude(adapter, target.baseWeightNorms);
+  } else {
+    validateBottleneck(adapter, target);
+    checkBottleneckMagnitude(adapter, target.baseWeightNorms);
+  }
 }
 
 function checkFingerprint(adapter: LoadedAdapter, modelFingerprint: string, stated: string | undefined): void {
