@@ -9,6 +9,7 @@ import { isInteropZodSchema } from '@langchain/core/utils/types';
 import type { InteropZodType } from '@langchain/core/utils/types';
 import { PlugboardError } from '@plugboard/core';
 import type { PlugboardChatModel, PlugboardChatModelCallOptions } from './plugboard-chat-model.ts';
+import { RequiredToolCallParser } from './required-tool-call-parser.ts';
 
 export type StructuredOutputSchema<T> = InteropZodType<T> | SerializableSchema<T> | Record<string, unknown>;
 
@@ -38,7 +39,7 @@ export function structuredOutput<T extends Record<string, unknown>>(model: Plugb
     const description = typeof jsonSchema.description === 'string' ? jsonSchema.description : `Return the answer as ${name}.`;
     const tool = { type: 'function', function: { name, description, parameters: jsonSchema } };
     const llm = model.withConfig({ ...traced, tools: [tool], tool_choice: name });
-    return assembleStructuredOutputPipeline<T>(llm, createFunctionCallingParser<T>(schema, name), options.includeRaw, runName);
+    return assembleStructuredOutputPipeline<T>(llm, createFunctionCallingParser<T>(schema, name, RequiredToolCallParser), options.includeRaw, runName);
   }
   if (method === 'jsonSchema') {
     const llm = model.withConfig({ ...traced, response_format: { type: 'json_schema', schema: jsonSchema, name } });
