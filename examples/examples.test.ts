@@ -15,3 +15,7 @@ it('examples/adapter-bank.ts loads a PEFT skill into the bank and reuses the bas
   expect(out).toMatch(/loaded sql-lora into slot 1/);
   expect(out).toMatch(/second turn reused [1-9]\d* cached tokens; spans \["base","[0-9a-f]{8}"\]/);
 });
+
+it('examples/structured-output.ts parses structured output with both methods', () => {
+  expect(run('examples/structured-output.ts')).toMatch(/ann: \{"name":"Ann","age":3\}; bo: \{"name":"Bo","age":40\}; constrained: (true|false)/);
+});

@@ -132,11 +132,11 @@ export class PlugboardChatModel extends BaseChatModel<PlugboardChatModelCallOpti
   override withStructuredOutput<RunOutput extends Record<string, unknown> = Record<string, unknown>>(
     schema: SerializableSchema<RunOutput> | InteropZodType<RunOutput> | Record<string, unknown>,
     config?: StructuredOutputMethodOptions<true> & PlugboardStructuredOutputOptions,
-  ): Runnable<BaseLanguageModelInput, { raw: BaseMessage; parsed: RunOutput }>;
+  ): Runnable<BaseLanguageModelInput, { raw: AIMessageChunk; parsed: RunOutput }>;
   override withStructuredOutput<RunOutput extends Record<string, unknown> = Record<string, unknown>>(
     schema: StructuredOutputSchema<RunOutput>,
     config?: PlugboardStructuredOutputOptions,
-  ): Runnable<BaseLanguageModelInput, RunOutput> | Runnable<BaseLanguageModelInput, { raw: BaseMessage; parsed: RunOutput }> {
+  ): Runnable<BaseLanguageModelInput, RunOutput> | Runnable<BaseLanguageModelInput, { raw: AIMessageChunk; parsed: RunOutput }> {
     return structuredOutput<RunOutput>(this, schema, config);
   }
 

@@ -47,7 +47,7 @@ describe('PlugboardChatModel.withStructuredOutput', () => {
     const { raw, parsed } = await structured.invoke('Ann is three.');
     expect(parsed).toEqual(ANN);
     expect(raw).toBeInstanceOf(AIMessageChunk);
-    expect((raw as AIMessageChunk).tool_calls).toMatchObject([{ name: 'person', args: ANN }]);
+    expect(raw.tool_calls).toMatchObject([{ name: 'person', args: ANN }]);
     const missed = await structured.invoke('Ann is three.');
     expect(missed.parsed).toBeNull();
     expect(missed.raw.text).toBe('Ann is three.');
@@ -111,7 +111,7 @@ describe('PlugboardChatModel.withStructuredOutput', () => {
       { type: 'json_schema', schema, name: 'person' },
       undefined,
     ]);
-    expect((raw.raw as AIMessageChunk).response_metadata.constrained).toBe(true);
+    expect(raw.raw.response_metadata.constrained).toBe(true);
   });
 
   it('runs unconstrained where the runtime has no constrained decoding, says so, and stops asking', async () => {
@@ -121,7 +121,7 @@ describe('PlugboardChatModel.withStructuredOutput', () => {
     const first = await structured.invoke('Ann is three.');
     const second = await structured.invoke('Ann is three.');
     expect([first.parsed, second.parsed]).toEqual([ANN, ANN]);
-    expect([first, second].map(({ raw }) => (raw as AIMessageChunk).response_metadata.constrained)).toEqual([false, false]);
+    expect([first, second].map(({ raw }) => raw.response_metadata.constrained)).toEqual([false, false]);
     // the refused start ran nothing; later calls do not ask again
     expect(spy.turns.map((t) => t.constraint?.type)).toEqual(['json_schema', undefined, undefined]);
     expect(script.turnsStarted).toBe(2);

@@ -1,6 +1,6 @@
 import type { BaseLanguageModelInput, StructuredOutputMethodOptions } from '@langchain/core/language_models/base';
 import { assembleStructuredOutputPipeline, createContentParser, createFunctionCallingParser } from '@langchain/core/language_models/structured_output';
-import type { BaseMessage } from '@langchain/core/messages';
+import type { AIMessageChunk } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
 import { isSerializableSchema } from '@langchain/core/utils/standard_schema';
@@ -18,7 +18,8 @@ export type PlugboardStructuredOutputOptions = StructuredOutputMethodOptions<boo
   constrained?: boolean;
 };
 
-export type StructuredRunnable<T> = Runnable<BaseLanguageModelInput, T> | Runnable<BaseLanguageModelInput, { raw: BaseMessage; parsed: T }>;
+/** The raw reply is the AIMessageChunk the model returned. */
+export type StructuredRunnable<T> = Runnable<BaseLanguageModelInput, T> | Runnable<BaseLanguageModelInput, { raw: AIMessageChunk; parsed: T }>;
 
 /**
  * `withStructuredOutput` for PlugboardChatModel. `functionCalling` (default)
@@ -39,11 +40,11 @@ export function structuredOutput<T extends Record<string, unknown>>(model: Plugb
     const description = typeof jsonSchema.description === 'string' ? jsonSchema.description : `Return the answer as ${name}.`;
     const tool = { type: 'function', function: { name, description, parameters: jsonSchema } };
     const llm = model.withConfig({ ...traced, tools: [tool], tool_choice: name });
-    return assembleStructuredOutputPipeline<T>(llm, createFunctionCallingParser<T>(schema, name, RequiredToolCallParser), options.includeRaw, runName);
+    return assembleStructuredOutputPipeline<T>(llm, createFunctionCallingParser<T>(schema, name, RequiredToolCallParser), options.includeRaw, runName) as StructuredRunnable<T>;
   }
   if (method === 'jsonSchema') {
     const llm = model.withConfig({ ...traced, response_format: { type: 'json_schema', schema: jsonSchema, name } });
-    return assembleStructuredOutputPipeline<T>(llm, createContentParser<T>(schema), options.includeRaw, runName);
+    return assembleStructuredOutputPipeline<T>(llm, createContentParser<T>(schema), options.includeRaw, runName) as StructuredRunnable<T>;
   }
   throw new PlugboardError('INVALID_ARGUMENT', `withStructuredOutput method "${method}" is not supported by PlugboardChatModel; use "functionCalling" (default) or "jsonSchema"`);
 }
