@@ -1,4 +1,5 @@
 import { AIMessage, AIMessageChunk, HumanMessage, ToolMessage } from '@langchain/core/messages';
+import { InMemoryCache } from '@langchain/core/caches';
 import type { LLMResult } from '@langchain/core/outputs';
 import { tool } from '@langchain/core/tools';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -284,5 +285,32 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
     const text = JSON.stringify(json);
     expect(text).not.toMatch(/runtime|session|tokenizer|adapter/);
     expect(() => JSON.stringify(model.bindTools([weather]).toJSON())).not.toThrow();
+  });
+
+  it('streamEvents (v2) brackets the streamed chunks with start and end, and the end holds their merge', async () => {
+    const { model } = scripted(['Events in order.']);
+    const events: { event: string; data: { chunk?: AIMessageChunk; output?: AIMessageChunk } }[] = [];
+    for await (const event of model.streamEvents('Hello', { version: 'v2' })) events.push(event);
+    expect(events[0]?.event).toBe('on_chat_model_start');
+    expect(events.at(-1)?.event).toBe('on_chat_model_end');
+    const streamedText = events.filter((e) => e.event === 'on_chat_model_stream').map((e) => e.data.chunk?.text ?? '');
+    expect(streamedText.length).toBeGreaterThan(1);
+    expect(streamedText.join('')).toBe('Events in order.');
+    expect(events.at(-1)?.data.output?.text).toBe('Events in order.');
+  });
+
+  it('works with a LangChain cache: the second identical call is served without generating', async () => {
+    const { model, script } = scripted(['Cached answer.'], { cache: new InMemoryCache() });
+    const first = await model.invoke([new HumanMessage({ content: [{ type: 'text', text: 'Hello there!' }] })]);
+    const second = await model.invoke([new HumanMessage({ content: [{ type: 'text', text: 'Hello there!' }] })]);
+    expect([first.text, second.text]).toEqual(['Cached answer.', 'Cached answer.']);
+    expect(script.turnsStarted).toBe(1);
+  });
+
+  it('counts tokens with the model tokenizer', async () => {
+    const model = new PlugboardChatModel({ runtime: handle.fixture.model });
+    const expected = handle.fixture.model.tokenizer.encode('rennet curdles milk', { addSpecialTokens: false }).length;
+    expect(await model.getNumTokens('rennet curdles milk')).toBe(expected);
+    expect(await model.getNumTokens([{ type: 'text', text: 'rennet curdles milk' }])).toBe(expected);
   });
 });

@@ -3,7 +3,8 @@ import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager
 import type { BaseLanguageModelInput, StructuredOutputMethodOptions } from '@langchain/core/language_models/base';
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { BaseChatModelCallOptions, BaseChatModelParams, BindToolsInput, LangSmithParams } from '@langchain/core/language_models/chat_models';
-import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
+import { HumanMessage } from '@langchain/core/messages';
+import type { AIMessageChunk, BaseMessage, MessageContent } from '@langchain/core/messages';
 import type { ChatGenerationChunk, ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import type { SerializableSchema } from '@langchain/core/utils/standard_schema';
@@ -119,6 +120,12 @@ export class PlugboardChatModel extends BaseChatModel<PlugboardChatModelCallOpti
 
   override invocationParams(options?: this['ParsedCallOptions']): Record<string, unknown> {
     return { model_name: options?.skill ?? this.modelName, ...this.callSampling(options ?? {}) };
+  }
+
+  /** Counted with the model's own tokenizer (LangChain's default would fetch a tiktoken table and count for another model). */
+  override async getNumTokens(content: MessageContent): Promise<number> {
+    // a message's .text is LangChain's own reading of text out of content blocks
+    return this.runtime.tokenizer.encode(new HumanMessage({ content }).text, { addSpecialTokens: false }).length;
   }
 
   override bindTools(tools: BindToolsInput[], kwargs?: Partial<PlugboardChatModelCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, PlugboardChatModelCallOptions> {
