@@ -200,12 +200,13 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
     expect(reply.text).toContain('"name": "get_weather"');
   });
 
-  it('rejects a tool_choice it cannot honour with INVALID_ARGUMENT before generating', async () => {
+  it('rejects a tool_choice or response_format it cannot honour with INVALID_ARGUMENT before generating', async () => {
     const { model, script } = scripted(['unused']);
     await expect(model.bindTools([weather], { tool_choice: 'get_time' }).invoke('x')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('bound tools are: get_weather') });
     await expect(model.invoke('x', { tool_choice: 'any' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('needs bound tools') });
     await expect(model.bindTools([weather], { tool_choice: { type: 'function' } }).invoke('x')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(model.invoke('x', { constrained: true })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('needs something to constrain') });
+    await expect(model.invoke('x', { response_format: { type: 'json_object' } as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('response_format') });
     expect(script.turnsStarted).toBe(0);
   });
 

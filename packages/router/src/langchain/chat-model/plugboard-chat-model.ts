@@ -19,8 +19,8 @@ import { effectiveSampling, samplingOfFields } from './chat-sampling.ts';
 import type { ChatSamplingFields } from './chat-sampling.ts';
 import { ConstrainedTurns } from './constrained-turns.ts';
 import { ReplyChunks } from './reply-chunks.ts';
-import { withFormatInstruction } from './response-format.ts';
-import type { JsonResponseFormat } from './response-format.ts';
+import { formatConstraint, jsonFormatOf, withFormatInstruction } from './response-format.ts';
+import type { ResponseFormat } from './response-format.ts';
 import { structuredOutput } from './structured-output.ts';
 import type { PlugboardStructuredOutputOptions, StructuredOutputSchema } from './structured-output.ts';
 import { toChatMessages } from './to-chat-messages.ts';
@@ -37,8 +37,8 @@ export interface PlugboardChatModelCallOptions extends BaseChatModelCallOptions 
   generation?: GenerationDefaults;
   /** the skill this call runs as, for tracing (`ls_model_name`, `response_metadata.skill`) */
   skill?: string;
-  /** reply with one JSON value of this schema (withStructuredOutput's `jsonSchema` method) */
-  response_format?: JsonResponseFormat;
+  /** OpenAI-style: `{type: "json_schema", json_schema: {name, schema}}` asks for one JSON value of the schema (withStructuredOutput's `jsonSchema`, createAgent's providerStrategy) */
+  response_format?: ResponseFormat;
   /**
    * decode under a token mask (core's ConstraintSpec) so tool calls / JSON
    * always parse. Default: on when the output is forced (`response_format`,
@@ -195,16 +195,16 @@ export class PlugboardChatModel extends BaseChatModel<PlugboardChatModelCallOpti
     const specs = (options.tools ?? []).length > 0 ? toolSpecs(options.tools ?? []) : [];
     const tools = options.tool_choice !== undefined || options.constrained === true ? constrainedTools(specs) : [];
     const choice = toToolChoice(options.tool_choice, tools);
-    const format = options.response_format;
+    const format = jsonFormatOf(options.response_format);
     let constraint: ConstraintSpec | undefined;
-    if (format !== undefined) {
-      if (options.constrained ?? true) constraint = format;
+    if (format !== null) {
+      if (options.constrained ?? true) constraint = formatConstraint(format);
     } else if (specs.length > 0) {
       if (options.constrained ?? isForcedToolChoice(choice)) constraint = { type: 'tool_calls', tools, toolChoice: choice };
     } else if (options.constrained === true) {
       throw new PlugboardError('INVALID_ARGUMENT', 'constrained: true needs something to constrain: bind tools (bindTools) or ask for a JSON reply (withStructuredOutput)');
     }
-    const chat = format === undefined ? toChatMessages(messages) : withFormatInstruction(toChatMessages(messages), format);
+    const chat = format === null ? toChatMessages(messages) : withFormatInstruction(toChatMessages(messages), format);
     // with tool_choice "none" the tools are not offered at all
     const offered = choice === 'none' ? [] : specs;
     const prompt = this.runtime.chatTemplate().render({ messages: chat, tools: offered.length > 0 ? offered : undefined, addGenerationPrompt: true });

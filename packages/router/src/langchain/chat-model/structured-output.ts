@@ -43,7 +43,7 @@ export function structuredOutput<T extends Record<string, unknown>>(model: Plugb
     return assembleStructuredOutputPipeline<T>(llm, createFunctionCallingParser<T>(schema, name, RequiredToolCallParser), options.includeRaw, runName) as StructuredRunnable<T>;
   }
   if (method === 'jsonSchema') {
-    const llm = model.withConfig({ ...traced, response_format: { type: 'json_schema', schema: jsonSchema, name } });
+    const llm = model.withConfig({ ...traced, response_format: { type: 'json_schema', json_schema: { name, schema: jsonSchema } } });
     return assembleStructuredOutputPipeline<T>(llm, createContentParser<T>(schema), options.includeRaw, runName) as StructuredRunnable<T>;
   }
   throw new PlugboardError('INVALID_ARGUMENT', `withStructuredOutput method "${method}" is not supported by PlugboardChatModel; use "functionCalling" (default) or "jsonSchema"`);
