@@ -1,11 +1,10 @@
 import { tool } from '@langchain/core/tools';
 import { createAgent, providerStrategy, toolStrategy } from 'langchain';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ScriptedGeneration } from '../../agent/scripted/scripted-generation.ts';
 import { useAgentFixture } from '../../agent/testing/use-agent-fixture.ts';
 import { spyOnTurnOptions } from '../testing/turn-options-spy.ts';
-import type { TurnOptionsSpy } from '../testing/turn-options-spy.ts';
 import { PlugboardChatModel } from './plugboard-chat-model.ts';
 
 const handle = useAgentFixture('create-agent');
@@ -14,15 +13,9 @@ const Person = z.object({ name: z.string(), age: z.number().int() }).describe('A
 const ANN = { name: 'Ann', age: 3 };
 const weather = tool(({ city }) => `sunny in ${city}`, { name: 'get_weather', description: 'Weather of a city.', schema: z.object({ city: z.string() }) });
 
-let spy: TurnOptionsSpy | undefined;
-afterEach(() => {
-  spy?.restore();
-  spy = undefined;
-});
-
 describe('createAgent from langchain over PlugboardChatModel', () => {
   it('returns a structuredResponse with toolStrategy: the structured tool is forced ("any") and constrained', async () => {
-    spy = spyOnTurnOptions('accept');
+    const spy = spyOnTurnOptions('accept');
     const script = new ScriptedGeneration(handle.fixture.model, [
       // langchain names the structured-output tool itself (extract-N): answer with the name it offered
       ({ prefilledText }) => `<tool_call>\n${JSON.stringify({ name: /"name": "(extract-\d+)"/.exec(prefilledText)?.[1], arguments: ANN })}\n</tool_call>`,
@@ -34,7 +27,7 @@ describe('createAgent from langchain over PlugboardChatModel', () => {
   });
 
   it('returns a structuredResponse with providerStrategy: the OpenAI-style response_format becomes a json_schema constraint', async () => {
-    spy = spyOnTurnOptions('accept');
+    const spy = spyOnTurnOptions('accept');
     const prefills: string[] = [];
     const script = new ScriptedGeneration(handle.fixture.model, [
       ({ prefilledText }) => {

@@ -2,12 +2,11 @@ import { AIMessage, AIMessageChunk, HumanMessage, ToolMessage } from '@langchain
 import { InMemoryCache } from '@langchain/core/caches';
 import type { LLMResult } from '@langchain/core/outputs';
 import { tool } from '@langchain/core/tools';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ScriptedGeneration } from '../../agent/scripted/scripted-generation.ts';
 import { useAgentFixture } from '../../agent/testing/use-agent-fixture.ts';
 import { spyOnTurnOptions } from '../testing/turn-options-spy.ts';
-import type { TurnOptionsSpy } from '../testing/turn-options-spy.ts';
 import { PlugboardChatModel } from './plugboard-chat-model.ts';
 
 const handle = useAgentFixture('chat-model');
@@ -28,12 +27,6 @@ async function streamed(stream: AsyncIterable<AIMessageChunk>): Promise<AIMessag
   for await (const chunk of stream) chunks.push(chunk);
   return chunks;
 }
-
-let spy: TurnOptionsSpy | undefined;
-afterEach(() => {
-  spy?.restore();
-  spy = undefined;
-});
 
 describe('PlugboardChatModel', () => {
   it('renders bound tools into the prompt and parses <tool_call> output into tool_calls', async () => {
@@ -164,7 +157,7 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
   });
 
   it('maps bindTools tool_choice to the tool-call constraint, only when the choice forces a call or constrained is asked', async () => {
-    spy = spyOnTurnOptions('accept');
+    const spy = spyOnTurnOptions('accept');
     const { model } = scripted(Array.from({ length: 7 }, () => CALL));
     const tools = [weather, clock];
     const ask = [new HumanMessage('Weather in Oslo?')];
@@ -211,7 +204,7 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
   });
 
   it('passes constructor sampling to generation; call options override it', async () => {
-    spy = spyOnTurnOptions();
+    const spy = spyOnTurnOptions();
     const { model } = scripted(['Hello STOP world', 'Hello STOP world', 'Hello END world'], { temperature: 0, maxTokens: 40, stopSequences: ['STOP'], topP: 0.9, topK: 5, seed: 7, generation: { temperature: 1.5, minP: 0.1 } });
     const stopped = await model.invoke('Hi');
     expect(stopped.text).toBe('Hello');

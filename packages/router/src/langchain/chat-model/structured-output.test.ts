@@ -1,12 +1,11 @@
 import { AIMessageChunk, HumanMessage } from '@langchain/core/messages';
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ScriptedGeneration } from '../../agent/scripted/scripted-generation.ts';
 import type { ScriptedTurn } from '../../agent/scripted/scripted-generation.ts';
 import { useAgentFixture } from '../../agent/testing/use-agent-fixture.ts';
 import { spyOnTurnOptions } from '../testing/turn-options-spy.ts';
-import type { TurnOptionsSpy } from '../testing/turn-options-spy.ts';
 import { PlugboardChatModel } from './plugboard-chat-model.ts';
 
 const handle = useAgentFixture('structured-output');
@@ -19,12 +18,6 @@ function scripted(turns: ScriptedTurn[]) {
   const script = new ScriptedGeneration(handle.fixture.model, turns);
   return { script, model: new PlugboardChatModel({ runtime: script.host, temperature: 0 }) };
 }
-
-let spy: TurnOptionsSpy | undefined;
-afterEach(() => {
-  spy?.restore();
-  spy = undefined;
-});
 
 describe('PlugboardChatModel.withStructuredOutput', () => {
   it('invoke() returns the parsed object (functionCalling, the default: one forced tool named "extract")', async () => {
@@ -100,7 +93,7 @@ describe('PlugboardChatModel.withStructuredOutput', () => {
   });
 
   it('asks generation for the constraint by default: the forced tool for functionCalling, the schema for jsonSchema; constrained: false turns it off', async () => {
-    spy = spyOnTurnOptions('accept');
+    const spy = spyOnTurnOptions('accept');
     const { model } = scripted([call('extract', ANN), JSON.stringify(ANN), JSON.stringify(ANN)]);
     const raw = await model.withStructuredOutput(Person, { includeRaw: true }).invoke('Ann is three.');
     await model.withStructuredOutput(Person, { method: 'jsonSchema', name: 'person' }).invoke('Ann is three.');
@@ -115,7 +108,7 @@ describe('PlugboardChatModel.withStructuredOutput', () => {
   });
 
   it('runs unconstrained where the runtime has no constrained decoding, says so, and stops asking', async () => {
-    spy = spyOnTurnOptions('unsupported');
+    const spy = spyOnTurnOptions('unsupported');
     const { model, script } = scripted([JSON.stringify(ANN), JSON.stringify(ANN)]);
     const structured = model.withStructuredOutput(Person, { method: 'jsonSchema', includeRaw: true });
     const first = await structured.invoke('Ann is three.');

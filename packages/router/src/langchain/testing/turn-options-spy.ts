@@ -7,16 +7,16 @@
  * today's core, which refuses it); `unsupported` answers UNSUPPORTED_FEATURE
  * before the first token, as a core without constrained decoding does.
  */
-import { vi } from 'vitest';
+import { onTestFinished, vi } from 'vitest';
 import { GenerationStream, PlugboardError } from '@plugboard/core';
 import type { GeneratedToken, GenerationResult, TurnOptions } from '@plugboard/core';
 import { TranscriptSession } from '../../agent/transcript/transcript-session.ts';
 
 export interface TurnOptionsSpy {
   readonly turns: TurnOptions[];
-  restore(): void;
 }
 
+/** Call inside a test; the spy is removed when that test finishes. */
 export function spyOnTurnOptions(constraints: 'accept' | 'unsupported' = 'accept'): TurnOptionsSpy {
   const original = TranscriptSession.prototype.generate;
   const turns: TurnOptions[] = [];
@@ -26,7 +26,8 @@ export function spyOnTurnOptions(constraints: 'accept' | 'unsupported' = 'accept
     if (constraint !== undefined && constraints === 'unsupported') return new GenerationStream(refused());
     return original.call(this, prompt, free);
   });
-  return { turns, restore: () => spy.mockRestore() };
+  onTestFinished(() => spy.mockRestore());
+  return { turns };
 }
 
 /** Refuses before its first token, like core's generation loop. */
