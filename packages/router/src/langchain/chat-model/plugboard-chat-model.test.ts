@@ -265,9 +265,25 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
     const again = await model.invoke('Hello');
     expect(again.text).toBe('Still here.');
     expect(script.turnsLeft).toBe(0);
+    // invoke too: aborted from a token callback while generating
+    const { model: other, script: otherScript } = scripted(['one two three four five six seven eight nine ten', 'Again.']);
+    const during = new AbortController();
+    const callbacks = [{ handleLLMNewToken: () => during.abort() }];
+    await expect(other.invoke('Count', { signal: during.signal, callbacks })).rejects.toMatchObject({ code: 'ABORTED' });
+    expect((await other.invoke('Hello')).text).toBe('Again.');
+    expect(otherScript.turnsLeft).toBe(0);
     const aborted = new AbortController();
     aborted.abort();
     await expect(model.invoke('Hello', { signal: aborted.signal })).rejects.toThrow(/abort/i);
+  });
+
+  it('with outputVersion v1 stores standard content blocks and keeps the tool calls', async () => {
+    const { script } = scripted([`Checking. ${CALL}`]);
+    const v1 = new PlugboardChatModel({ runtime: script.host, outputVersion: 'v1' });
+    const reply = await v1.bindTools([weather]).invoke('Weather in Oslo?');
+    expect(reply.content).toMatchObject([{ type: 'text', text: 'Checking.' }]);
+    expect(reply.text).toBe('Checking.');
+    expect(reply.tool_calls).toMatchObject([{ name: 'get_weather', args: { city: 'Oslo' } }]);
   });
 
   it('names its type, and serializes its settings without the runtime', () => {

@@ -32,9 +32,9 @@ export function structuredOutput<T extends Record<string, unknown>>(model: Plugb
   const method = options.method ?? 'functionCalling';
   const jsonSchema = (isInteropZodSchema(schema) || isSerializableSchema(schema) ? toJsonSchema(schema) : schema) as Record<string, unknown>;
   const name = options.name ?? (typeof jsonSchema.title === 'string' ? jsonSchema.title : 'extract');
-  const constrained = options.constrained ?? (options.strict === true ? true : undefined);
   const traced: Partial<PlugboardChatModelCallOptions> = { ls_structured_output_format: { kwargs: { method }, schema: jsonSchema } };
-  if (constrained !== undefined) traced.constrained = constrained;
+  // `strict` (OpenAI's "the output follows the schema") is what constrained decoding, on by default, gives
+  if (options.constrained !== undefined) traced.constrained = options.constrained;
   const runName = options.includeRaw ? 'StructuredOutputRunnable' : 'StructuredOutput';
   if (method === 'functionCalling') {
     const description = typeof jsonSchema.description === 'string' ? jsonSchema.description : `Return the answer as ${name}.`;
