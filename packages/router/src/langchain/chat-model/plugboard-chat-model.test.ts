@@ -315,6 +315,12 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
     const second = await model.invoke([new HumanMessage({ content: [{ type: 'text', text: 'Hello there!' }] })]);
     expect([first.text, second.text]).toEqual(['Cached answer.', 'Cached answer.']);
     expect(script.turnsStarted).toBe(1);
+    // another model (other settings) sharing the cache gets no reply cached for this one
+    const shared = new InMemoryCache();
+    const { model: cold, script: coldScript } = scripted(['Cold.'], { cache: shared, temperature: 0 });
+    const { model: warm, script: warmScript } = scripted(['Warm.'], { cache: shared, temperature: 1 });
+    expect([(await cold.invoke('Same prompt')).text, (await warm.invoke('Same prompt')).text]).toEqual(['Cold.', 'Warm.']);
+    expect([coldScript.turnsStarted, warmScript.turnsStarted]).toEqual([1, 1]);
   });
 
   it('counts tokens with the model tokenizer', async () => {

@@ -122,6 +122,11 @@ export class PlugboardChatModel extends BaseChatModel<PlugboardChatModelCallOpti
     return { model_name: options?.skill ?? this.modelName, ...this.callSampling(options ?? {}) };
   }
 
+  /** What tells this model's cached replies from another's when models share a LangChain cache. */
+  override _identifyingParams(): Record<string, unknown> {
+    return { model_name: this.modelName, ...this.sampling };
+  }
+
   /** Counted with the model's own tokenizer (LangChain's default would fetch a tiktoken table and count for another model). */
   override async getNumTokens(content: MessageContent): Promise<number> {
     // a message's .text is LangChain's own reading of text out of content blocks
