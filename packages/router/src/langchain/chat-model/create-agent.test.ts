@@ -1,5 +1,5 @@
 import { tool } from '@langchain/core/tools';
-import { createAgent, providerStrategy, toolStrategy } from 'langchain';
+import { createAgent, createMiddleware, providerStrategy, toolStrategy } from 'langchain';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ScriptedGeneration } from '../../agent/scripted/scripted-generation.ts';
@@ -40,5 +40,19 @@ describe('createAgent from langchain over PlugboardChatModel', () => {
     expect(state.structuredResponse).toEqual(ANN);
     expect(prefills[0]).toContain('matches this JSON Schema');
     expect(spy.turns[0]?.constraint).toMatchObject({ type: 'json_schema', schema: { type: 'object', properties: { name: { type: 'string' } } } });
+  });
+
+  it('shows the skill a middleware names in modelSettings as the traced model name of that call', async () => {
+    const script = new ScriptedGeneration(handle.fixture.model, ['Sunny.']);
+    // what skillRouterMiddleware does per call, reduced to the call option the trace reads
+    const namesSkill = createMiddleware({ name: 'NamesSkill', wrapModelCall: (request, handler) => handler({ ...request, modelSettings: { ...request.modelSettings, skill: 'writer' } }) });
+    const agent = createAgent({ model: new PlugboardChatModel({ runtime: script.host, modelName: 'tiny-qwen' }), tools: [], middleware: [namesSkill] });
+    const traced: Record<string, unknown>[] = [];
+    const callbacks = [{ handleChatModelStart: (...args: unknown[]) => void traced.push((args[6] as Record<string, unknown> | undefined) ?? {}) }];
+    const state = await agent.invoke({ messages: [{ role: 'user', content: 'Weather?' }] }, { callbacks });
+    expect(state.messages.at(-1)?.text).toBe('Sunny.');
+    expect(traced).toHaveLength(1);
+    expect(traced[0]).toMatchObject({ ls_provider: 'plugboard', ls_model_name: 'writer' });
+    expect(state.messages.at(-1)?.response_metadata).toMatchObject({ model_name: 'writer', skill: 'writer' });
   });
 });
