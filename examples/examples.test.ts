@@ -28,3 +28,7 @@ describe('examples', () => {
     });
   }
 });
+
+it('examples/structured-output.ts parses structured output with both methods', () => {
+  expect(run('examples/structured-output.ts')).toMatch(/ann: \{"name":"Ann","age":3\}; bo: \{"name":"Bo","age":40\}; constrained: (true|false)/);
+});

@@ -105,7 +105,7 @@ describe('inference graph weights', () => {
     const weights = openWeights(dir);
     const checked = new CheckedWeights(weights);
     try {
-      const graph = buildInferenceGraph(config, checked, { quantization, adapters: null, hiddenStates: false, logits: 'last', prepackWeights: true });
+      const graph = buildInferenceGraph(config, checked, { quantization, adapters: null, hiddenStates: false, logits: 'last', prepackWeights: true, contextLength: null });
       for (const init of graph.initializers) tensorBytes(init.data);
     } finally {
       weights.close();

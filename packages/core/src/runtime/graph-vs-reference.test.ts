@@ -182,7 +182,7 @@ describe('weight-only quantization (MatMulNBits) vs the reference forward on the
     const quantization: Quantization = { bits, blockSize: QUANT_BLOCK_SIZE, accuracyLevel: 0, lmHead: true };
     const config = readModelConfig(dir);
     const weights = openWeights(dir, { fingerprintIndexDir: join(tmp, 'index') });
-    const built = await writeOnnxModel(buildInferenceGraph(config, weights, { quantization, adapters: null, hiddenStates: false, logits: 'all', prepackWeights: true }), {
+    const built = await writeOnnxModel(buildInferenceGraph(config, weights, { quantization, adapters: null, hiddenStates: false, logits: 'all', prepackWeights: true, contextLength: null }), {
       dir: join(tmp, `quant-${bits}-graph`),
     });
     const session = await createSession(built.modelPath, { intraOpNumThreads: 1 });

@@ -1,0 +1,128 @@
+import { AIMessageChunk, HumanMessage } from '@langchain/core/messages';
+import { toJsonSchema } from '@langchain/core/utils/json_schema';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ScriptedGeneration } from '../../agent/scripted/scripted-generation.ts';
+import type { ScriptedTurn } from '../../agent/scripted/scripted-generation.ts';
+import { useAgentFixture } from '../../agent/testing/use-agent-fixture.ts';
+import { spyOnTurnOptions } from '../testing/turn-options-spy.ts';
+import { PlugboardChatModel } from './plugboard-chat-model.ts';
+
+const handle = useAgentFixture('structured-output');
+
+const Person = z.object({ name: z.string().describe('first name'), age: z.number().int().describe('age in years') }).describe('A person.');
+const ANN = { name: 'Ann', age: 3 };
+const call = (name: string, args: unknown) => `<tool_call>\n${JSON.stringify({ name, arguments: args })}\n</tool_call>`;
+
+function scripted(turns: ScriptedTurn[]) {
+  const script = new ScriptedGeneration(handle.fixture.model, turns);
+  return { script, model: new PlugboardChatModel({ runtime: script.host, temperature: 0 }) };
+}
+
+describe('PlugboardChatModel.withStructuredOutput', () => {
+  it('invoke() returns the parsed object (functionCalling, the default: one forced tool named "extract")', async () => {
+    const prefills: string[] = [];
+    const { model } = scripted([
+      ({ prefilledText }) => {
+        prefills.push(prefilledText);
+        return call('extract', ANN);
+      },
+    ]);
+    const person = await model.withStructuredOutput(Person).invoke([new HumanMessage('Ann is three.')]);
+    expect(person).toEqual(ANN);
+    expect(prefills[0]).toContain('"name": "extract"');
+    expect(prefills[0]).toContain('A person.');
+  });
+
+  it('{ includeRaw: true } returns the raw AIMessageChunk beside the parsed object, and parsed null when it does not parse', async () => {
+    const { model } = scripted([call('person', ANN), 'Ann is three.']);
+    const structured = model.withStructuredOutput(Person, { name: 'person', includeRaw: true });
+    const { raw, parsed } = await structured.invoke('Ann is three.');
+    expect(parsed).toEqual(ANN);
+    expect(raw).toBeInstanceOf(AIMessageChunk);
+    expect(raw.tool_calls).toMatchObject([{ name: 'person', args: ANN }]);
+    const missed = await structured.invoke('Ann is three.');
+    expect(missed.parsed).toBeNull();
+    expect(missed.raw.text).toBe('Ann is three.');
+    // without includeRaw a reply with no tool call rejects, it does not resolve to undefined
+    const { model: plain } = scripted(['Ann is three.']);
+    await expect(plain.withStructuredOutput(Person).invoke('Ann is three.')).rejects.toThrow('no "extract" tool call');
+  });
+
+  it('method "jsonSchema" states the schema in the system turn and parses the JSON reply', async () => {
+    const prefills: string[] = [];
+    const { model } = scripted([
+      ({ prefilledText }) => {
+        prefills.push(prefilledText);
+        return JSON.stringify(ANN);
+      },
+      '```json\n{"name": "Bo", "age": 40}\n```',
+    ]);
+    const structured = model.withStructuredOutput(Person, { method: 'jsonSchema', name: 'person' });
+    expect(await structured.invoke([new HumanMessage('Ann is three.')])).toEqual(ANN);
+    expect(prefills[0]).toContain('matches this JSON Schema ("person")');
+    expect(prefills[0]).toContain('"age in years"');
+    expect(await structured.invoke('Bo is forty.')).toEqual({ name: 'Bo', age: 40 });
+  });
+
+  it('accepts a plain JSON Schema, and stream() ends with the parsed object', async () => {
+    const { model } = scripted([call('lookup', { city: 'Oslo' }), call('lookup', { city: 'Lima' })]);
+    const schema = { title: 'lookup', type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+    expect(await model.withStructuredOutput(schema).invoke('Oslo?')).toEqual({ city: 'Oslo' });
+    let last: unknown;
+    for await (const value of await model.withStructuredOutput(schema).stream('Lima?')) last = value;
+    expect(last).toEqual({ city: 'Lima' });
+  });
+
+  it('rejects output that breaks the zod schema, and methods it does not have', async () => {
+    const { model } = scripted([call('extract', { name: 'Ann', age: 'three' })]);
+    await expect(model.withStructuredOutput(Person).invoke('Ann is three.')).rejects.toThrow(/age/);
+    expect(() => model.withStructuredOutput(Person, { method: 'jsonMode' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"jsonSchema"') }));
+  });
+
+  it('traces ls_structured_output_format with the method and the JSON Schema', async () => {
+    const { model } = scripted([call('extract', ANN), JSON.stringify(ANN)]);
+    const formats: unknown[] = [];
+    const callbacks = [{ handleChatModelStart: (_llm: unknown, _messages: unknown, _runId: string, _parent?: string, extra?: Record<string, unknown>) => void formats.push((extra?.options as Record<string, unknown>)?.ls_structured_output_format) }];
+    await model.withStructuredOutput(Person).invoke('Ann is three.', { callbacks });
+    await model.withStructuredOutput(Person, { method: 'jsonSchema' }).invoke('Ann is three.', { callbacks });
+    expect(formats).toEqual([
+      { kwargs: { method: 'functionCalling' }, schema: toJsonSchema(Person) },
+      { kwargs: { method: 'jsonSchema' }, schema: toJsonSchema(Person) },
+    ]);
+  });
+
+  it('asks generation for the constraint by default: the forced tool for functionCalling, the schema for jsonSchema; constrained: false turns it off', async () => {
+    const spy = spyOnTurnOptions('accept');
+    const { model } = scripted([call('extract', ANN), JSON.stringify(ANN), JSON.stringify(ANN)]);
+    const raw = await model.withStructuredOutput(Person, { includeRaw: true }).invoke('Ann is three.');
+    await model.withStructuredOutput(Person, { method: 'jsonSchema', name: 'person' }).invoke('Ann is three.');
+    await model.withStructuredOutput(Person, { method: 'jsonSchema', constrained: false }).invoke('Ann is three.');
+    const schema = toJsonSchema(Person);
+    expect(spy.turns.map((t) => t.constraint)).toEqual([
+      { type: 'tool_calls', tools: [{ name: 'extract', description: 'A person.', parameters: schema }], toolChoice: { name: 'extract' } },
+      { type: 'json_schema', schema, name: 'person' },
+      undefined,
+    ]);
+    expect(raw.raw.response_metadata.constrained).toBe(true);
+  });
+
+  it('runs unconstrained where the runtime has no constrained decoding, says so, and stops asking', async () => {
+    const spy = spyOnTurnOptions('unsupported');
+    const { model, script } = scripted([JSON.stringify(ANN), JSON.stringify(ANN)]);
+    const structured = model.withStructuredOutput(Person, { method: 'jsonSchema', includeRaw: true });
+    const first = await structured.invoke('Ann is three.');
+    const second = await structured.invoke('Ann is three.');
+    expect([first.parsed, second.parsed]).toEqual([ANN, ANN]);
+    expect([first, second].map(({ raw }) => raw.response_metadata.constrained)).toEqual([false, false]);
+    // the refused start ran nothing; later calls do not ask again
+    expect(spy.turns.map((t) => t.constraint?.type)).toEqual(['json_schema', undefined, undefined]);
+    expect(script.turnsStarted).toBe(2);
+  });
+
+  it('parses on the runtime as it is (constrained where core can, unconstrained where it cannot)', async () => {
+    const { model } = scripted([JSON.stringify(ANN), call('extract', ANN)]);
+    expect(await model.withStructuredOutput(Person, { method: 'jsonSchema' }).invoke('Ann is three.')).toEqual(ANN);
+    expect(await model.withStructuredOutput(Person, { method: 'functionCalling' }).invoke('Ann is three.')).toEqual(ANN);
+  });
+});
