@@ -3,7 +3,7 @@ import type { AIMessageChunk } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ScriptedGeneration } from '../../agent/scripted/scripted-generation.ts';
+import { ScriptedGeneration } from '../../testing/scripted-generation.ts';
 import { PlugboardEmbeddings } from '../embeddings/plugboard-embeddings.ts';
 import { PlugboardChatModel } from './plugboard-chat-model.ts';
 import { useAgentFixture } from '../../agent/testing/use-agent-fixture.ts';

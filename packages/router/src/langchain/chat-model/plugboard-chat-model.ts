@@ -10,10 +10,10 @@ import type { ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import type { ActivationMode, GeneratedToken, GenerationResult, GenerationStream, TurnAdapter } from '@plugboard/core';
 import type { GenerationDefaults } from '@plugboard/skills';
-import type { ChatRuntime } from '../../agent/chat-runtime.ts';
+import type { ChatRuntime } from '../../backend/local/chat-runtime.ts';
 import { ToolCallSplitter } from '../../agent/tool-calls/tool-call-splitter.ts';
 import { toolSpecs } from '../../agent/tools/tool-specs.ts';
-import { TranscriptSession } from '../../agent/transcript/transcript-session.ts';
+import { TranscriptSession } from '../../backend/local/transcript-session.ts';
 import { aiMessageParts, usageOf } from './ai-message-parts.ts';
 import { toChatMessages } from './to-chat-messages.ts';
 

@@ -1,6 +1,6 @@
 import { ModelEventEmitter, PlugboardError } from '@plugboard/core';
 import type { ChatTemplate, GenerationHost, Tokenizer } from '@plugboard/core';
-import type { ChatRuntime } from '../chat-runtime.ts';
+import type { ChatRuntime } from '../backend/local/chat-runtime.ts';
 
 type Session = GenerationHost['session'];
 type Feeds = Parameters<Session['run']>[0];
