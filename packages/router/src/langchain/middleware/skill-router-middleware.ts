@@ -1,6 +1,7 @@
 import { AIMessage } from '@langchain/core/messages';
 import { createMiddleware } from 'langchain';
 import type { ToolChoice } from '@plugboard/core';
+import type { GenerationDefaults } from '@plugboard/skills';
 import type { BackendEvents } from '../../backend/backend-events.ts';
 import { toRegistry } from '../../backend/local/skill-adapters.ts';
 import type { SkillSource } from '../../backend/local/skill-adapters.ts';
@@ -23,6 +24,8 @@ export interface SkillRouterMiddlewareOptions {
   /** generates every model call (a LocalBackend over the model and its bank) */
   backend: SkillBackend;
   skills: SkillSource;
+  /** sampling for every call; a skill's own generation defaults go over it */
+  generation?: GenerationDefaults;
   /** what the router reads per call, staying after tool results, hysteresis */
   routing?: RoutingPolicyInput;
   /** the backend conversation (adapter lane) this agent's swaps are reported on (default "langchain-agent") */
@@ -57,6 +60,7 @@ export function skillRouterMiddleware(options: SkillRouterMiddlewareOptions) {
           {
             messages,
             current,
+            sampling: options.generation,
             tools: toolSpecs(request.tools as ToolLike[]),
             ...(request.toolChoice === undefined ? {} : { toolChoice: toolChoiceOf(request.toolChoice) }),
             conversation: lane,
