@@ -4,9 +4,11 @@
  * fixture writers), registered and routable by keywords.
  */
 import { join } from 'node:path';
-import { createAdapterBank, loadModel, TINY_SHAPES, writeFixtureModel } from '@plugboard/core';
+import { createAdapterBank, loadModel } from '@plugboard/core';
+import { TINY_SHAPES, writeFixtureModel } from '@plugboard/core/testing';
 import type { AdapterBank, Model } from '@plugboard/core';
-import { SkillRegistry, writeFixtureSkill } from '@plugboard/skills';
+import { SkillRegistry } from '@plugboard/skills';
+import { writeFixtureSkill } from '@plugboard/skills/testing';
 
 export interface AgentFixture {
   model: Model;
