@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModel, openWeights, writeFixtureModel } from '@plugboard/core';
+import { loadModel, openWeights } from '@plugboard/core';
+import { writeFixtureModel } from '@plugboard/core/testing';
 import { log, median, printResult, round } from './lib/bench-io.ts';
 
 const SHAPES = {

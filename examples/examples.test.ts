@@ -32,3 +32,7 @@ describe('examples', () => {
 it('examples/structured-output.ts parses structured output with both methods', () => {
   expect(run('examples/structured-output.ts')).toMatch(/ann: \{"name":"Ann","age":3\}; bo: \{"name":"Bo","age":40\}; constrained: (true|false)/);
 });
+
+it('examples/ai-sdk.ts answers a routed AI SDK generateText call through the SkillBackend', () => {
+  expect(run('examples/ai-sdk.ts')).toMatch(/^skill sql \(routed\), [1-9]\d* tokens: /m);
+});

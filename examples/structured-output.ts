@@ -1,6 +1,8 @@
 // Run: pnpm exec tsx examples/structured-output.ts
-import { TINY_SHAPES, ensureFixtureModel, loadModel } from '@plugboard/core';
-import { PlugboardChatModel, ScriptedGeneration } from '@plugboard/router';
+import { loadModel } from '@plugboard/core';
+import { TINY_SHAPES, ensureFixtureModel } from '@plugboard/core/testing';
+import { PlugboardChatModel } from '@plugboard/router';
+import { ScriptedGeneration } from '@plugboard/router/testing';
 import { z } from 'zod';
 
 const { dir } = ensureFixtureModel('.cache/models/quickstart', { ...TINY_SHAPES, architecture: 'qwen2' });

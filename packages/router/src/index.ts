@@ -32,11 +32,7 @@ export * from './routing/model/model-router.ts';
 export * from './agent/agent.ts';
 export * from './agent/agent-options.ts';
 export type { AgentParts, AgentResult, StepRecord } from './agent/run-loop.ts';
-export * from './agent/chat-runtime.ts';
 export * from './agent/events/agent-events.ts';
-export * from './agent/scripted/scripted-generation.ts';
-export * from './agent/skills/adapter-bank-port.ts';
-export * from './agent/skills/skill-adapters.ts';
 export * from './agent/tool-calls/parse-tool-calls.ts';
 export * from './agent/tool-calls/tool-call-splitter.ts';
 export * from './agent/tools/agent-tool.ts';
@@ -45,7 +41,25 @@ export * from './agent/tools/run-tool.ts';
 export type { ToolCallRecord } from './agent/tools/call-tools.ts';
 export * from './agent/trace/write-trace.ts';
 export * from './agent/transcript/step-text.ts';
-export * from './agent/transcript/transcript-session.ts';
+export * from './agent/tools/truncate-tool-result.ts';
+
+// one routed step behind every front end, and the text-level model port
+export * from './step/routed-step.ts';
+export * from './step/routing-policy.ts';
+export * from './step/step-decision.ts';
+export * from './step/skill-prompt.ts';
+export * from './backend/skill-backend.ts';
+export * from './backend/skill-request.ts';
+export * from './backend/skill-result.ts';
+export * from './backend/backend-events.ts';
+export * from './backend/constraint-for.ts';
+export * from './backend/local/local-backend.ts';
+export * from './backend/local/chat-runtime.ts';
+export * from './backend/local/token-source.ts';
+export * from './backend/local/adapter-bank-port.ts';
+export * from './backend/local/skill-adapters.ts';
+export * from './backend/local/transcript-session.ts';
+export * from './backend/local/fit-context.ts';
 
 // LangChain.js v1
 export * from './langchain/chat-model/plugboard-chat-model.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPlugboardError } from '@plugboard/core';
 import { LinearRouter } from '@plugboard/router';
 import { SkillRegistry } from '@plugboard/skills';
-import { useTempDir } from '../../../core/src/fixtures/test-helpers.ts';
+import { useTempDir } from '../../../core/src/testing/test-helpers.ts';
 import { SQL_PROMPT, writeChatFixture } from '../testing/chat-fixture.ts';
 import { ChatSession } from './chat-session.ts';
 import type { SkillModel } from './skill-model.ts';

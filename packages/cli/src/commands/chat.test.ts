@@ -1,7 +1,7 @@
 /** `plugboard chat` and `generate --skill`, driven as a user would: the CLI in a child process, lines piped to stdin. */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTempDir } from '../../../core/src/fixtures/test-helpers.ts';
+import { useTempDir } from '../../../core/src/testing/test-helpers.ts';
 import { writeChatFixture } from '../testing/chat-fixture.ts';
 import { runCli } from '../testing/run-cli.ts';
 

@@ -3,8 +3,9 @@
  * real LoRA skill packages for it, routable by their examples.
  */
 import { join } from 'node:path';
-import { TINY_SHAPES, readModelConfig, writeFixtureModel } from '@plugboard/core';
-import { writeFixtureSkill } from '@plugboard/skills';
+import { readModelConfig } from '@plugboard/core';
+import { TINY_SHAPES, writeFixtureModel } from '@plugboard/core/testing';
+import { writeFixtureSkill } from '@plugboard/skills/testing';
 
 export const SQL_PROMPT = 'You are the SQL skill: answer with one SQL query.';
 

@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'DOWNLOAD_CORRUPT',
   /** an index (RAG, router, cache) built for something else: another embedder, other skills */
   'INDEX_MISMATCH',
+  /** a skill backend (local or remote) failed or stalled mid-generation */
+  'BACKEND_ERROR',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

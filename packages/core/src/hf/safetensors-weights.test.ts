@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError, flipUnsampledByte, useTempDir } from '../fixtures/test-helpers.ts';
+import { expectPlugboardError, flipUnsampledByte, useTempDir } from '../testing/test-helpers.ts';
 import { expectedWeightShapes, normalizeHfConfig } from './config.ts';
 import { elementCount } from './safetensors-dtypes.ts';
 import { openWeights } from './safetensors-weights.ts';

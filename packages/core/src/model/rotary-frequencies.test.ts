@@ -4,7 +4,7 @@
  * (head_dim 8, so four frequencies; the derivations are in the comments).
  */
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError } from '../fixtures/test-helpers.ts';
+import { expectPlugboardError } from '../testing/test-helpers.ts';
 import { normalizeHfConfig } from '../hf/config.ts';
 import { normalizeRopeScaling } from '../hf/rope-scaling.ts';
 import type { RopeScaling } from '../hf/rope-scaling.ts';

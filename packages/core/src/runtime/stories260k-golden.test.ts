@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTempDir } from '../fixtures/test-helpers.ts';
+import { useTempDir } from '../testing/test-helpers.ts';
 import { openWeights } from '../hf/safetensors-weights.ts';
 import { ReferenceModel } from '../reference/reference-model.ts';
 import { compareWithReference } from './compare-with-reference.ts';

@@ -2,39 +2,24 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSearchDocsTool } from '@plugboard/skills';
-import { RulesRouter } from '../routing/rules/rules-router.ts';
+import { scriptedBackend } from '../testing/scripted-backend.ts';
+import { observeFeeds } from '../testing/observe-feeds.ts';
 import { createAgent } from './agent.ts';
 import type { AgentEvent } from './events/agent-events.ts';
-import { ScriptedGeneration } from './scripted/scripted-generation.ts';
-import { pinnedAdapters, RESEARCH_PROMPT, WRITER_PROMPT } from './testing/agent-fixture.ts';
-import { firstSource, searchCall } from './testing/doc-fixture.ts';
+import { keywordRouter, pinnedAdapters, slotOf as slotIn, RESEARCH_PROMPT, WRITER_PROMPT } from './testing/agent-fixture.ts';
+import { rennetTurns, searchCall } from './testing/doc-fixture.ts';
 import { useAgentFixture } from './testing/use-agent-fixture.ts';
 
 const handle = useAgentFixture('agent', { docs: true });
 
-/** Research for questions about the docs; tool results (search_docs JSON) go to the writer. */
-async function skillRouter(): Promise<RulesRouter> {
-  const router = new RulesRouter([{ pattern: /"results"/, route: 'writer', priority: 1 }]);
-  await router.fit(handle.fixture.registry.routes());
-  return router;
-}
+const skillRouter = () => keywordRouter(handle.fixture.registry);
+const slotOf = (name: string) => slotIn(handle.fixture.bank, name);
 
 describe('createAgent: a multi-step run', () => {
-  it('routes each step to its skill, swaps adapters, calls the RAG tool and answers from its result', async () => {
-    const script = new ScriptedGeneration(handle.fixture.model, [
-      searchCall('rennet milk cheese'),
-      ({ prefilledText }) => `According to ${firstSource(prefilledText) ?? 'nothing'}, rennet curdles milk.`,
-    ]);
+  it('routes the task to its skill, stays on it after the tool result, calls the RAG tool and answers from its result', async () => {
+    const { backend, script } = scriptedBackend({ ...handle.fixture, skills: handle.fixture.registry }, rennetTurns());
     const tracePath = join(handle.tmp, 'traces', 'run.jsonl');
-    const agent = createAgent({
-      model: script.host,
-      skills: handle.fixture.registry,
-      router: await skillRouter(),
-      bank: handle.fixture.bank,
-      tools: [createSearchDocsTool(handle.index)],
-      generation: { temperature: 0 },
-      tracePath,
-    });
+    const agent = createAgent({ backend, skills: handle.fixture.registry, router: await skillRouter(), tools: [createSearchDocsTool(handle.index)], generation: { temperature: 0 }, tracePath });
     const emitted: string[] = [];
     agent.events.on('route', (e) => emitted.push(`route:${e.skill}`));
     const run = agent.run('What do the docs say about rennet?');
@@ -47,27 +32,30 @@ describe('createAgent: a multi-step run', () => {
     expect(script.turnsLeft).toBe(0);
 
     const of = <T extends AgentEvent['type']>(type: T) => yielded.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
-    expect(of('route').map((e) => e.skill)).toEqual(['research', 'writer']);
-    expect(emitted).toEqual(['route:research', 'route:writer']);
-    expect(of('adapter:swap').map((e) => [e.step, e.fromSkill, e.toSkill])).toEqual([
-      [0, null, 'research'],
-      [1, 'research', 'writer'],
+    expect(of('route').map((e) => [e.skill, e.reason])).toEqual([
+      ['research', 'routed'],
+      ['research', 'sticky'],
     ]);
+    expect(emitted).toEqual(['route:research', 'route:research']);
+    expect(of('adapter:swap').map((e) => [e.step, e.fromSkill, e.toSkill])).toEqual([[0, null, 'research']]);
+    // both generations ran on the research skill's slot, with the step's sampling
+    expect(script.calls.map((c) => c.options.adapter?.slot)).toEqual([slotOf('research'), slotOf('research')]);
+    expect(script.calls.every((c) => c.options.temperature === 0 && c.options.mode === 'activated')).toBe(true);
     expect(of('tool:call')).toMatchObject([{ step: 0, name: 'search_docs', args: { query: 'rennet milk cheese', k: 1 } }]);
     const [toolResult] = of('tool:result');
     expect(toolResult).toMatchObject({ ok: true, name: 'search_docs' });
     expect(toolResult?.content).toContain('food/cheese.md');
     expect(of('error')).toEqual([]);
     expect(of('done')).toMatchObject([{ answer: result.answer, steps: 2, reason: 'answer' }]);
-    // tokens stream between the swap and the end of each step
     const types = yielded.map((e) => e.type).filter((t, i, all) => t !== 'token' || all[i - 1] !== 'token');
-    expect(types).toEqual(['step:start', 'route', 'adapter:swap', 'token', 'tool:call', 'tool:result', 'step:end', 'step:start', 'route', 'adapter:swap', 'token', 'step:end', 'done']);
-    expect(of('token').map((e) => e.text).join('')).toBe(result.steps.map((s) => s.text).join(''));
+    expect(types).toEqual(['step:start', 'route', 'adapter:swap', 'tool:call', 'tool:result', 'step:end', 'step:start', 'route', 'token', 'step:end', 'done']);
+    expect(of('token').map((e) => e.text).join('')).toBe(result.answer);
 
-    // each skill's instructions entered the transcript where it took over
-    expect(result.messages.filter((m) => m.role === 'system').map((m) => m.content)).toEqual([RESEARCH_PROMPT, WRITER_PROMPT]);
-    expect(result.messages.map((m) => m.role)).toEqual(['user', 'system', 'assistant', 'tool', 'system', 'assistant']);
+    // the skill's instructions entered once, where it took over; the second prompt extends the first
+    expect(result.messages.map((m) => m.role)).toEqual(['user', 'system', 'assistant', 'tool', 'assistant']);
+    expect(result.messages[1]?.content).toBe(RESEARCH_PROMPT);
     expect(result.messages[3]).toMatchObject({ name: 'search_docs', tool_call_id: 'call_0_0', content: toolResult?.content });
+    expect(script.calls[1]?.prompt.startsWith(script.calls[0]?.prompt ?? '-')).toBe(true);
     expect(pinnedAdapters(handle.fixture.bank)).toEqual([]);
 
     const lines = readFileSync(tracePath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string });
@@ -76,8 +64,8 @@ describe('createAgent: a multi-step run', () => {
   });
 
   it('stops at maxSteps when the model keeps calling tools', async () => {
-    const script = new ScriptedGeneration(handle.fixture.model, [searchCall('cheese'), searchCall('milk')]);
-    const agent = createAgent({ model: script.host, skills: handle.fixture.registry, router: await skillRouter(), bank: handle.fixture.bank, tools: [createSearchDocsTool(handle.index)], maxSteps: 2 });
+    const { backend } = scriptedBackend({ ...handle.fixture, skills: handle.fixture.registry }, [searchCall('cheese'), searchCall('milk')]);
+    const agent = createAgent({ backend, skills: handle.fixture.registry, router: await skillRouter(), tools: [createSearchDocsTool(handle.index)], maxSteps: 2 });
     const result = await agent.run('Search the docs for cheese').result;
     expect(result.reason).toBe('max-steps');
     expect(result.steps).toHaveLength(2);
@@ -94,5 +82,48 @@ describe('createAgent: a multi-step run', () => {
     expect(() => createAgent({ model: handle.fixture.model, skills: handle.fixture.registry, router, bank: handle.fixture.bank, tools: [tool, tool] })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     );
+  });
+});
+
+describe('createAgent on the real model (LocalBackend over the runtime)', () => {
+  it('feeds every model run the routed skill slot, and a switch behind an unchanged base prefix prefills only the new part', async () => {
+    const { runtime, runs } = observeFeeds(handle.fixture.model);
+    const router = await skillRouter();
+    const agent = createAgent({ model: runtime, bank: handle.fixture.bank, skills: handle.fixture.registry, router, generation: { temperature: 0, maxTokens: 3 } });
+    const prefilled: number[] = [];
+    handle.fixture.model.events.on('generate:start', (e) => prefilled.push(e.promptTokens[0] as number));
+    // turn 1: small talk, no skill (base model); turn 2: the research skill takes over behind the same transcript
+    const first = await agent.run('Good morning!').result;
+    const runsOfFirst = runs.length;
+    const second = await agent.run([...first.messages, { role: 'user', content: 'What do the docs say about rennet?' }]).result;
+    handle.fixture.model.events.removeAllListeners('generate:start');
+
+    expect(first.steps.map((s) => [s.skill, s.route.reason])).toEqual([[null, 'fallback']]);
+    expect(second.steps.map((s) => [s.skill, s.route.reason])).toEqual([['research', 'routed']]);
+    expect(runs.slice(0, runsOfFirst).every((r) => r.adapterIndex.length === 1 && r.adapterIndex[0] === 0)).toBe(true);
+    expect(runs.slice(runsOfFirst).every((r) => r.adapterIndex.length === 1 && r.adapterIndex[0] === slotOf('research'))).toBe(true);
+    expect(runs.length - runsOfFirst).toBe(3); // one prefill and two decode steps
+
+    // the second turn reused the whole first turn from the cache and prefilled only the new messages
+    const template = handle.fixture.model.chatTemplate();
+    const firstPrompt = template.render({ messages: first.messages.slice(0, 1), addGenerationPrompt: true });
+    const secondPrompt = template.render({ messages: second.messages.slice(0, -1), addGenerationPrompt: true });
+    const encode = (text: string) => handle.fixture.model.tokenizer.encode(text, { addSpecialTokens: false });
+    const secondTail = encode(secondPrompt.slice(firstPrompt.length + first.steps[0]!.text.length)).length;
+    expect(prefilled[0]).toBe(encode(firstPrompt).length);
+    // + the first reply's last token, generated but not yet in the cache
+    expect(prefilled[1]).toBe(secondTail + 1);
+    // everything of the first prompt came from the cache
+    expect(encode(secondPrompt).length - (prefilled[1] as number)).toBeGreaterThanOrEqual(prefilled[0] as number);
+    expect(second.steps[0]?.usage).toMatchObject({ cachedTokens: (prefilled[0] as number) + (first.steps[0]?.usage.completionTokens ?? 0) - 1, promptTokens: (second.steps[0]?.usage.cachedTokens ?? 0) + (prefilled[1] as number) });
+    expect(secondPrompt).toContain(RESEARCH_PROMPT);
+    expect(secondPrompt).not.toContain(WRITER_PROMPT);
+
+    // research → writer: the base prefix (turn 1) is still reused; the span research computed is recomputed,
+    // because a conversation turn runs all its new tokens under one adapter (README: activation point)
+    const third = await agent.run([...second.messages, { role: 'user', content: 'write a summary of these results' }]).result;
+    expect(third.steps.map((s) => s.skill)).toEqual(['writer']);
+    expect(third.steps[0]?.usage.cachedTokens).toBe((first.steps[0]?.usage.promptTokens ?? 0) + (first.steps[0]?.usage.completionTokens ?? 0));
+    expect(pinnedAdapters(handle.fixture.bank)).toEqual([]);
   });
 });

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { GenerationStream, PlugboardError } from '@plugboard/core';
 import type { ChatMessage } from '@plugboard/core';
+import { LocalBackend } from '../backend/local/local-backend.ts';
+import { toRegistry } from '../backend/local/skill-adapters.ts';
+import type { SkillBackend } from '../backend/skill-backend.ts';
+import { stepRouter } from '../step/routing-policy.ts';
 import type { AgentSettings, CreateAgentOptions, RunOptions } from './agent-options.ts';
 import { AgentSettingsSchema } from './agent-options.ts';
 import type { AgentEvent } from './events/agent-events.ts';
@@ -8,7 +12,6 @@ import { AgentEventEmitter } from './events/agent-events.ts';
 import { RunRecorder } from './events/run-recorder.ts';
 import type { AgentParts, AgentResult } from './run-loop.ts';
 import { runLoop } from './run-loop.ts';
-import { SkillAdapters } from './skills/skill-adapters.ts';
 import { toolSpecs } from './tools/tool-specs.ts';
 import { writeTrace } from './trace/write-trace.ts';
 
@@ -20,10 +23,12 @@ export class Agent {
   /** every run's events, as they happen */
   readonly events = new AgentEventEmitter();
   readonly settings: AgentSettings;
+  /** where the steps generate (a LocalBackend over `model` and `bank` unless one was given) */
+  readonly backend: SkillBackend;
   private readonly parts: AgentParts;
 
   constructor(options: CreateAgentOptions) {
-    const { model, skills, router, bank, tools = [], ...rest } = options;
+    const { model, skills, router, bank, backend, tools = [], ...rest } = options;
     const parsed = AgentSettingsSchema.safeParse(rest);
     if (!parsed.success) {
       throw new PlugboardError('INVALID_ARGUMENT', `invalid agent options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -31,8 +36,20 @@ export class Agent {
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
     if (byName.size !== tools.length) throw new PlugboardError('INVALID_ARGUMENT', 'two tools share a name; give every tool a distinct name');
     this.settings = parsed.data;
-    const adapters = new SkillAdapters(skills, bank, { config: model.config, fingerprint: model.weightsFingerprint });
-    this.parts = { model, router, bank, adapters, tools: byName, toolSpecs: toolSpecs(tools), settings: this.settings };
+    const registry = toRegistry(skills);
+    if (backend !== undefined) this.backend = backend;
+    else if (model !== undefined && bank !== undefined) this.backend = new LocalBackend({ model, bank, skills: registry });
+    else throw new PlugboardError('INVALID_ARGUMENT', 'createAgent needs a backend, or a model with its adapter bank');
+    this.parts = {
+      router: stepRouter(router, this.settings.routing),
+      backend: this.backend,
+      registry,
+      policy: this.settings.routing,
+      backendIdleTimeoutMs: this.settings.backendIdleTimeoutMs,
+      tools: byName,
+      toolSpecs: toolSpecs(tools),
+      settings: this.settings,
+    };
   }
 
   /** Runs the task in `input` (a user message, or a whole transcript) until an answer or maxSteps. */

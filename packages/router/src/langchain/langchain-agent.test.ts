@@ -1,45 +1,36 @@
-import { AIMessage, ToolMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
+import type { BaseMessage } from '@langchain/core/messages';
 import { createAgent } from 'langchain';
 import { describe, expect, it } from 'vitest';
 import { createSearchDocsTool } from '@plugboard/skills';
-import { ScriptedGeneration } from '../agent/scripted/scripted-generation.ts';
-import { pinnedAdapters, RESEARCH_PROMPT, WRITER_PROMPT } from '../agent/testing/agent-fixture.ts';
-import { firstSource, searchCall } from '../agent/testing/doc-fixture.ts';
-import { RulesRouter } from '../routing/rules/rules-router.ts';
+import { keywordRouter, pinnedAdapters, slotOf as slotIn, RESEARCH_PROMPT } from '../agent/testing/agent-fixture.ts';
+import { rennetTurns } from '../agent/testing/doc-fixture.ts';
+import { useAgentFixture } from '../agent/testing/use-agent-fixture.ts';
+import { LocalBackend } from '../backend/local/local-backend.ts';
+import { observeFeeds } from '../testing/observe-feeds.ts';
+import { scriptedBackend } from '../testing/scripted-backend.ts';
 import { PlugboardChatModel } from './chat-model/plugboard-chat-model.ts';
 import { SkillRouterEventEmitter } from './middleware/skill-router-events.ts';
 import { skillRouterMiddleware } from './middleware/skill-router-middleware.ts';
-import { useAgentFixture } from '../agent/testing/use-agent-fixture.ts';
 
 const handle = useAgentFixture('langchain-agent', { docs: true });
 
-describe('LangChain createAgent + PlugboardChatModel + skillRouterMiddleware', () => {
-  it('routes each model call to a skill, swaps adapters, and answers from the RAG tool result', async () => {
-    const prefills: string[] = [];
-    const script = new ScriptedGeneration(handle.fixture.model, [
-      ({ prefilledText }) => {
-        prefills.push(prefilledText);
-        return searchCall('rennet milk cheese');
-      },
-      ({ prefilledText }) => {
-        prefills.push(prefilledText);
-        return `According to ${firstSource(prefilledText) ?? 'nothing'}, rennet curdles milk.`;
-      },
-    ]);
-    const router = new RulesRouter([{ pattern: /"results"/, route: 'writer', priority: 1 }]);
-    await router.fit(handle.fixture.registry.routes());
+const skillRouter = () => keywordRouter(handle.fixture.registry);
+const slotOf = (name: string) => slotIn(handle.fixture.bank, name);
+
+describe('LangChain createAgent + skillRouterMiddleware (every model call is a routedStep)', () => {
+  it('routes the task to a skill, stays on it after the tool result, and answers from the RAG tool result', async () => {
+    const { backend, script } = scriptedBackend({ ...handle.fixture, skills: handle.fixture.registry }, rennetTurns());
     const events = new SkillRouterEventEmitter();
-    const routes: (string | null)[] = [];
+    const routes: [string | null, string][] = [];
     const swaps: [string | null, string | null][] = [];
-    const pinnedDuringCalls: string[][] = [];
-    events.on('route', (e) => routes.push(e.skill));
+    events.on('route', (e) => routes.push([e.skill, e.reason]));
     events.on('adapter:swap', (e) => swaps.push([e.fromSkill, e.toSkill]));
-    handle.fixture.model.events.on('generate:start', () => pinnedDuringCalls.push(pinnedAdapters(handle.fixture.bank)));
 
     const agent = createAgent({
-      model: new PlugboardChatModel({ runtime: script.host, generation: { temperature: 0 } }),
+      model: new PlugboardChatModel({ runtime: handle.fixture.model }),
       tools: [createSearchDocsTool(handle.index)],
-      middleware: [skillRouterMiddleware({ router, bank: handle.fixture.bank, skills: handle.fixture.registry, model: handle.fixture.model, events })],
+      middleware: [skillRouterMiddleware({ router: await skillRouter(), backend, skills: handle.fixture.registry, events })],
     });
     const state = await agent.invoke({ messages: [{ role: 'user', content: 'What do the docs say about rennet?' }] });
 
@@ -52,17 +43,50 @@ describe('LangChain createAgent + PlugboardChatModel + skillRouterMiddleware', (
     const call = state.messages.find((m) => AIMessage.isInstance(m) && (m.tool_calls?.length ?? 0) > 0);
     expect(call && AIMessage.isInstance(call) ? call.tool_calls : []).toMatchObject([{ name: 'search_docs', args: { query: 'rennet milk cheese', k: 1 } }]);
 
-    expect(routes).toEqual(['research', 'writer']);
-    expect(swaps).toEqual([
-      [null, 'research'],
-      ['research', 'writer'],
+    expect(routes).toEqual([
+      ['research', 'routed'],
+      ['research', 'sticky'],
     ]);
-    // each call ran with its skill's adapter pinned and its system prompt in the prompt
-    expect(pinnedDuringCalls).toEqual([['research'], ['writer']]);
-    expect(prefills[0]).toContain(RESEARCH_PROMPT);
-    expect(prefills[1]).toContain(WRITER_PROMPT);
-    expect(prefills[1]).toContain('food/cheese.md');
+    expect(swaps).toEqual([[null, 'research']]);
+    expect(script.calls.map((c) => c.options.adapter?.slot)).toEqual([slotOf('research'), slotOf('research')]);
+    // the skill's instructions entered once, where it took over, so the second prompt extends the first
+    expect(script.calls[0]?.prompt).toContain(RESEARCH_PROMPT);
+    expect(script.calls[1]?.prompt.split(RESEARCH_PROMPT)).toHaveLength(2);
+    expect(script.calls[1]?.prompt.startsWith(script.calls[0]?.prompt ?? '-')).toBe(true);
     expect(script.turnsLeft).toBe(0);
+    expect(pinnedAdapters(handle.fixture.bank)).toEqual([]);
+  });
+
+  it('on the real model: every run is fed the routed skill slot, and a switch behind an unchanged base prefix prefills only the new part', async () => {
+    const { runtime, runs } = observeFeeds(handle.fixture.model);
+    const backend = new LocalBackend({ model: runtime, bank: handle.fixture.bank, skills: handle.fixture.registry });
+    const agent = createAgent({
+      model: new PlugboardChatModel({ runtime: handle.fixture.model }),
+      tools: [],
+      middleware: [skillRouterMiddleware({ router: await skillRouter(), backend, skills: handle.fixture.registry, routing: { sticky: false }, generation: { maxTokens: 4, temperature: 0 } })],
+    });
+    const usage: { input: number; cached: number; output: number }[] = [];
+    const prefilled: number[] = [];
+    handle.fixture.model.events.on('generate:start', (e) => prefilled.push(e.promptTokens[0] as number));
+    const turn = async (messages: BaseMessage[]) => {
+      const state = await agent.invoke({ messages });
+      const reply = state.messages.at(-1) as AIMessage;
+      usage.push({ input: reply.usage_metadata?.input_tokens ?? -1, cached: reply.usage_metadata?.input_token_details?.cache_read ?? -1, output: reply.usage_metadata?.output_tokens ?? -1 });
+      return state;
+    };
+    const first = await turn([new HumanMessage('Good morning!')]);
+    const runsOfFirst = runs.length;
+    await turn([...first.messages, new HumanMessage('What do the docs say about rennet?')]);
+    handle.fixture.model.events.removeAllListeners('generate:start');
+
+    expect(first.messages.at(-1)?.response_metadata).toMatchObject({ skill: null, reason: 'fallback' });
+    expect(runs.slice(0, runsOfFirst).every((r) => r.adapterIndex[0] === 0)).toBe(true);
+    expect(runs.slice(runsOfFirst).length).toBeGreaterThan(0);
+    expect(runs.slice(runsOfFirst).every((r) => r.adapterIndex.length === 1 && r.adapterIndex[0] === slotOf('research'))).toBe(true);
+    // the second call reused the whole first call (prompt and reply but its last token) and prefilled only the rest
+    expect(usage[1]?.cached).toBe((usage[0]?.input ?? 0) + (usage[0]?.output ?? 0) - 1);
+    expect(prefilled[1]).toBe((usage[1]?.input ?? 0) - (usage[1]?.cached ?? 0));
+    expect(prefilled[1]).toBeLessThan(usage[1]?.input ?? 0);
     expect(pinnedAdapters(handle.fixture.bank)).toEqual([]);
   });
 });

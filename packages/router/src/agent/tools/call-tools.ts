@@ -8,6 +8,7 @@ import { isParsedToolCall } from '../tool-calls/parse-tool-calls.ts';
 import type { AgentTool } from './agent-tool.ts';
 import { errorObservation, failureOf } from './error-observation.ts';
 import { runTool } from './run-tool.ts';
+import { truncateToolResult } from './truncate-tool-result.ts';
 
 export interface ToolStepContext {
   tools: ReadonlyMap<string, AgentTool>;
@@ -59,9 +60,9 @@ export async function* callTools(calls: readonly ToolCallAttempt[], context: Too
   return records;
 }
 
-/** The messages that feed the tool results to the model. */
-export function toolMessages(records: readonly ToolCallRecord[]): ChatMessage[] {
-  return records.map((r) => ({ role: 'tool', name: r.name ?? 'unknown', tool_call_id: r.id, content: r.content }));
+/** The messages that feed the tool results to the model, each cut to `maxChars`. */
+export function toolMessages(records: readonly ToolCallRecord[], maxChars: number): ChatMessage[] {
+  return records.map((r) => ({ role: 'tool', name: r.name ?? 'unknown', tool_call_id: r.id, content: truncateToolResult(r.content, maxChars) }));
 }
 
 function toolFor(call: ParsedToolCall, context: ToolStepContext): AgentTool {

@@ -1,9 +1,11 @@
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
+import type { ToolSpec } from '../../backend/skill-request.ts';
+import { ToolSpecSchema } from '../../backend/skill-request.ts';
 
 /** A LangChain tool, or a tool definition already in OpenAI form. */
 export type ToolLike = Parameters<typeof convertToOpenAITool>[0];
 
-/** The tools as chat templates expect them: `{ type: "function", function: { name, description, parameters } }` with JSON schema parameters. */
-export function toolSpecs(tools: readonly ToolLike[]): unknown[] {
-  return tools.map((tool) => convertToOpenAITool(tool));
+/** The tools as chat templates and HTTP APIs expect them: `{ type: "function", function: { name, description, parameters } }` with JSON schema parameters. */
+export function toolSpecs(tools: readonly ToolLike[]): ToolSpec[] {
+  return tools.map((tool) => ToolSpecSchema.parse(convertToOpenAITool(tool)));
 }

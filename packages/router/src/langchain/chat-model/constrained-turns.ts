@@ -1,6 +1,6 @@
 import { GenerationStream, PlugboardError } from '@plugboard/core';
 import type { GeneratedToken, GenerationResult, TurnOptions } from '@plugboard/core';
-import type { TranscriptSession } from '../../agent/transcript/transcript-session.ts';
+import type { TranscriptSession } from '../../backend/local/transcript-session.ts';
 
 export interface TurnOutcome {
   result: GenerationResult;

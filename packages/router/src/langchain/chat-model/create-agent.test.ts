@@ -2,7 +2,7 @@ import { tool } from '@langchain/core/tools';
 import { createAgent, createMiddleware, providerStrategy, toolStrategy } from 'langchain';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ScriptedGeneration } from '../../agent/scripted/scripted-generation.ts';
+import { ScriptedGeneration } from '../../testing/scripted-generation.ts';
 import { useAgentFixture } from '../../agent/testing/use-agent-fixture.ts';
 import { spyOnTurnOptions } from '../testing/turn-options-spy.ts';
 import { PlugboardChatModel } from './plugboard-chat-model.ts';

@@ -4,7 +4,7 @@ import type { LLMResult } from '@langchain/core/outputs';
 import { tool } from '@langchain/core/tools';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ScriptedGeneration } from '../../agent/scripted/scripted-generation.ts';
+import { ScriptedGeneration } from '../../testing/scripted-generation.ts';
 import { useAgentFixture } from '../../agent/testing/use-agent-fixture.ts';
 import { spyOnTurnOptions } from '../testing/turn-options-spy.ts';
 import { PlugboardChatModel } from './plugboard-chat-model.ts';

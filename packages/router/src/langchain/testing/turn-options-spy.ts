@@ -10,7 +10,7 @@
 import { onTestFinished, vi } from 'vitest';
 import { GenerationStream, PlugboardError } from '@plugboard/core';
 import type { GeneratedToken, GenerationResult, TurnOptions } from '@plugboard/core';
-import { TranscriptSession } from '../../agent/transcript/transcript-session.ts';
+import { TranscriptSession } from '../../backend/local/transcript-session.ts';
 
 export interface TurnOptionsSpy {
   readonly turns: TurnOptions[];

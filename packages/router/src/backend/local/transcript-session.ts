@@ -1,5 +1,6 @@
 import { Conversation, GenerationStream } from '@plugboard/core';
-import type { GeneratedToken, GenerationHost, GenerationResult, TurnOptions } from '@plugboard/core';
+import type { GeneratedToken, GenerationHost, GenerationResult, TurnOptions, TurnStats } from '@plugboard/core';
+import type { TokenSource } from './token-source.ts';
 
 /**
  * Generates from fully rendered prompts while reusing the KV cache: when a
@@ -8,11 +9,16 @@ import type { GeneratedToken, GenerationHost, GenerationResult, TurnOptions } fr
  * prompt starts a fresh conversation. The cache keeps the generated tokens as
  * they were sampled, so an agent's growing transcript is prefilled once.
  */
-export class TranscriptSession {
+export class TranscriptSession implements TokenSource {
   private conversation: Conversation | null = null;
   /** the text whose tokens the conversation holds ('' when unknown) */
   private consumed = '';
   private busy = false;
+
+  /** what the last turn of the shared conversation reused from the cache and prefilled */
+  get lastTurn(): TurnStats {
+    return this.conversation?.lastTurn ?? { reused: 0, prefilled: 0 };
+  }
 
   constructor(private readonly host: GenerationHost) {}
 

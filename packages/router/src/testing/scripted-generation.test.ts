@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateRows } from '@plugboard/core';
 import { ScriptedGeneration } from './scripted-generation.ts';
-import { useAgentFixture } from '../testing/use-agent-fixture.ts';
+import { useAgentFixture } from '../agent/testing/use-agent-fixture.ts';
 
 const handle = useAgentFixture('scripted');
 

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { ChatMessageSchema, ToolChoiceSchema } from '@plugboard/core';
+import { GenerationDefaultsSchema } from '@plugboard/skills';
+
+/** A tool as every backend receives it: the OpenAI "function" form, parameters as JSON Schema (what chat templates and HTTP APIs take). */
+export const ToolSpecSchema = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
+  }),
+});
+export type ToolSpec = z.infer<typeof ToolSpecSchema>;
+
+/** What the reply must be: free text, or one JSON value of a JSON Schema. */
+export const ResponseFormatSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }),
+  z.object({ type: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()), name: z.string().optional() }),
+]);
+export type ResponseFormat = z.infer<typeof ResponseFormatSchema>;
+
+/**
+ * One generation request, text level: everything is plain data (no tensors,
+ * no sessions), so a backend can be a local runtime or an HTTP engine.
+ * `messages` is the whole composed prompt (skill prompts already in place).
+ */
+export const SkillRequestSchema = z.strictObject({
+  messages: z.array(ChatMessageSchema).min(1),
+  tools: z.array(ToolSpecSchema).default([]),
+  /** the skill to run (an adapter name); null: the base model */
+  skill: z.string().min(1).nullable().default(null),
+  sampling: GenerationDefaultsSchema.default({}),
+  responseFormat: ResponseFormatSchema.default({ type: 'text' }),
+  toolChoice: ToolChoiceSchema.default('auto'),
+  /** tool-call ids are this prefix + the call's index (unique over a conversation) */
+  toolCallIdPrefix: z.string().min(1).optional(),
+  /** requests of one conversation (an agent run) share an adapter lane; swap events name it */
+  conversation: z.string().min(1).optional(),
+  signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, 'an AbortSignal').optional(),
+});
+export type SkillRequest = z.infer<typeof SkillRequestSchema>;
+export type SkillRequestInput = z.input<typeof SkillRequestSchema>;
