@@ -104,3 +104,10 @@ export * from './adapters/bank/bank-options.ts';
 export * from './adapters/bank/validate-for-bank.ts';
 export * from './adapters/bank/adapter-byte-size.ts';
 export * from './adapters/bank/random-loaded-adapter.ts';
+
+// models by Hugging Face id: the huggingface_hub cache and the hub's file endpoints
+export * from './hub/hub-options.ts';
+export * from './hub/model-id.ts';
+export * from './hub/pull-model.ts';
+export * from './hub/resolve-model.ts';
+export { HubCacheRepo } from './hub/hub-cache.ts';

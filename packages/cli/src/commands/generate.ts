@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { MODEL_DTYPES, loadModel } from '@plugboard/core';
 import type { Prompt } from '@plugboard/core';
+import { modelArg } from '../model-arg.ts';
 
 interface GenerateFlags {
   model: string;
@@ -29,7 +30,7 @@ export function registerGenerate(program: Command): void {
   program
     .command('generate')
     .description('generate text from a prompt, streaming tokens to stdout')
-    .requiredOption('--model <dir>', 'Hugging Face model folder')
+    .requiredOption('--model <dir|id>', 'Hugging Face model folder or hub id org/name[@revision]')
     .requiredOption('--prompt <text>', 'the prompt')
     .option('--chat', 'wrap the prompt as a user message with the chat template')
     .option('--system <text>', 'system message (implies --chat)')
@@ -45,7 +46,7 @@ export function registerGenerate(program: Command): void {
     .option('--threads <n>', 'intra-op threads', int)
     .option('--no-prepack', 'read fp32 weights in place from the cached graph: loads several times faster, fp32 matmuls a little slower')
     .action(async (flags: GenerateFlags) => {
-      const model = await loadModel(flags.model, { dtype: flags.dtype, intraOpNumThreads: flags.threads, prepackWeights: flags.prepack });
+      const model = await loadModel(await modelArg(flags.model), { dtype: flags.dtype, intraOpNumThreads: flags.threads, prepackWeights: flags.prepack });
       const prompt: Prompt =
         flags.chat || flags.system
           ? { messages: [...(flags.system ? [{ role: 'system' as const, content: flags.system }] : []), { role: 'user' as const, content: flags.prompt }] }

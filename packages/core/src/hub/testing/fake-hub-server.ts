@@ -1,0 +1,158 @@
+/**
+ * Test-only: a Hugging Face hub on 127.0.0.1 (node:http) that serves repos
+ * from memory through the endpoints the hub client uses, with injectable
+ * faults. Not part of the package's public surface.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+export interface FakeRepo {
+  commit: string;
+  files: Map<string, Buffer>;
+  /** files served as LFS (sha256 ETag, 302 to the CDN); others as git files (sha1 ETag) */
+  lfs: Set<string>;
+  /** other revision names (branches, tags) for the same commit */
+  refs?: string[];
+  /** a Bearer token the repo requires (401 without it, 403 with a wrong one) */
+  token?: string;
+}
+
+export interface FakeHubFaults {
+  /** cut the connection after this many body bytes of a file's GET, for the first `times` GETs */
+  drop?: { file: string; afterBytes: number; times: number };
+  /** serve these files' bytes altered (headers still announce the real hash) */
+  corrupt?: Set<string>;
+  /** ignore Range headers (answer 200 with the whole file) */
+  ignoreRange?: boolean;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  range: string | undefined;
+  authorization: string | undefined;
+}
+
+export interface FakeHub {
+  endpoint: string;
+  requests: RecordedRequest[];
+  faults: FakeHubFaults;
+  repos: Map<string, FakeRepo>;
+  close(): Promise<void>;
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const gitSha1 = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
+
+/** A repo built from a model folder on disk: *.safetensors as LFS files, the rest as git files. */
+export function fakeRepoFromFolder(dir: string, options: { commit?: string; extraFiles?: Record<string, Buffer>; token?: string } = {}): FakeRepo {
+  const files = new Map<string, Buffer>();
+  for (const name of readdirSync(dir)) files.set(name, readFileSync(join(dir, name)));
+  for (const [name, bytes] of Object.entries(options.extraFiles ?? {})) files.set(name, bytes);
+  const lfs = new Set([...files.keys()].filter((f) => /\.(safetensors|bin|gguf)$/.test(f)));
+  const commit = options.commit ?? createHash('sha1').update([...files.keys()].sort().join('\n')).digest('hex');
+  return { commit, files, lfs, token: options.token };
+}
+
+function findRepo(repos: Map<string, FakeRepo>, org: string, name: string, revision: string): { repo: FakeRepo | undefined; revisionKnown: boolean } {
+  const repo = repos.get(`${org}/${name}`);
+  if (!repo) return { repo: undefined, revisionKnown: false };
+  return { repo, revisionKnown: revision === 'main' || revision === repo.commit || (repo.refs ?? []).includes(revision) };
+}
+
+/** 401/403 like the hub when the repo wants a token; false when the request may go on. */
+function refused(repo: FakeRepo, req: IncomingMessage, res: ServerResponse): boolean {
+  if (!repo.token) return false;
+  const auth = req.headers.authorization;
+  if (auth === `Bearer ${repo.token}`) return false;
+  res.writeHead(auth ? 403 : 401, { 'x-error-code': 'GatedRepo', 'x-error-message': 'Access to this model is restricted' }).end();
+  return true;
+}
+
+function serveBytes(req: IncomingMessage, res: ServerResponse, bytes: Buffer, file: string, faults: FakeHubFaults, extra: Record<string, string>): void {
+  let body = faults.corrupt?.has(file) ? Buffer.from(bytes.map((b, i) => (i === 0 ? b ^ 0xff : b))) : bytes;
+  const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+  let status = 200;
+  const headers: Record<string, string> = { ...extra, 'accept-ranges': 'bytes' };
+  if (range && !faults.ignoreRange) {
+    const start = Number(range[1]);
+    if (start >= bytes.length) {
+      res.writeHead(416, { 'content-range': `bytes */${bytes.length}` }).end();
+      return;
+    }
+    headers['content-range'] = `bytes ${start}-${bytes.length - 1}/${bytes.length}`;
+    body = body.subarray(start);
+    status = 206;
+  }
+  headers['content-length'] = String(body.length);
+  res.writeHead(status, headers);
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const drop = faults.drop;
+  if (drop && drop.file === file && drop.times > 0 && body.length > drop.afterBytes) {
+    drop.times--;
+    // give the client time to read what was sent before the socket goes, as after a real outage
+    res.write(body.subarray(0, drop.afterBytes), () => setTimeout(() => res.destroy(), 100));
+    return;
+  }
+  res.end(body);
+}
+
+export async function startFakeHub(repos: Map<string, FakeRepo>, faults: FakeHubFaults = {}): Promise<FakeHub> {
+  const requests: RecordedRequest[] = [];
+  const blobs = () => new Map([...repos.values()].flatMap((r) => [...r.files].map(([file, bytes]) => [sha256(bytes), { file, bytes }] as const)));
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = decodeURIComponent(url.pathname);
+    requests.push({ method: req.method ?? '', path, range: req.headers.range, authorization: req.headers.authorization });
+    const listing = /^\/api\/models\/([^/]+)\/([^/]+)\/revision\/(.+)$/.exec(path);
+    if (listing && req.method === 'GET') {
+      const { repo, revisionKnown } = findRepo(repos, listing[1]!, listing[2]!, listing[3]!);
+      if (!repo) return void res.writeHead(404, { 'x-error-code': 'RepoNotFound', 'x-error-message': 'Repository not found' }).end();
+      if (refused(repo, req, res)) return;
+      if (!revisionKnown) return void res.writeHead(404, { 'x-error-code': 'RevisionNotFound', 'x-error-message': 'Invalid rev id' }).end();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ id: `${listing[1]}/${listing[2]}`, sha: repo.commit, siblings: [...repo.files.keys()].map((rfilename) => ({ rfilename })) }));
+    }
+    const resolve = /^\/([^/]+)\/([^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(path);
+    if (resolve) {
+      const { repo, revisionKnown } = findRepo(repos, resolve[1]!, resolve[2]!, resolve[3]!);
+      if (!repo) return void res.writeHead(404, { 'x-error-code': 'RepoNotFound' }).end();
+      if (refused(repo, req, res)) return;
+      const file = resolve[4]!;
+      const bytes = repo.files.get(file);
+      if (!revisionKnown) return void res.writeHead(404, { 'x-error-code': 'RevisionNotFound' }).end();
+      if (!bytes) return void res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end();
+      const common = { 'x-repo-commit': repo.commit };
+      if (repo.lfs.has(file)) {
+        // like the hub: the LFS hash and size ride on the (absolute) redirect to the CDN
+        res.writeHead(302, { ...common, location: `http://${req.headers.host}/cdn/${sha256(bytes)}`, 'x-linked-etag': `"${sha256(bytes)}"`, 'x-linked-size': String(bytes.length), etag: `"${gitSha1(bytes)}"` });
+        return void res.end();
+      }
+      return serveBytes(req, res, bytes, file, faults, { ...common, etag: `"${gitSha1(bytes)}"` });
+    }
+    const cdn = /^\/cdn\/([0-9a-f]{64})$/.exec(path);
+    const blob = cdn ? blobs().get(cdn[1]!) : undefined;
+    if (blob) return serveBytes(req, res, blob.bytes, blob.file, faults, {});
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    faults,
+    repos,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
