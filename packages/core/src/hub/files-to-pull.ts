@@ -1,24 +1,13 @@
 import { PlugboardError } from '../errors/plugboard-error.ts';
 import { SINGLE_WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from '../hf/safetensors-index.ts';
 import type { SafetensorsIndex } from '../hf/safetensors-index.ts';
-import { CHAT_TEMPLATE_FILE, GENERATION_CONFIG_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE } from '../hf/tokenizer-config.ts';
-
-/** Everything loading reads besides the weights; whichever of these the repo has is pulled. */
-export const MODEL_METADATA_FILES = [
-  'config.json',
-  GENERATION_CONFIG_FILE,
-  TOKENIZER_FILE,
-  TOKENIZER_CONFIG_FILE,
-  'special_tokens_map.json',
-  CHAT_TEMPLATE_FILE,
-  'chat_template.json',
-] as const;
+import { MODEL_METADATA_FILES } from '../hf/model-metadata-files.ts';
 
 const PICKLE_WEIGHTS = /\.(bin|pt|pth|ckpt|pkl)$/;
 
 /**
  * The files of a repo that loading needs, before the weights' shards are
- * known: the metadata files it has and either the shard index or
+ * known: the metadata files (MODEL_METADATA_FILES) it has and either the shard index or
  * model.safetensors. Repos with pickled weights only are refused: pickles run
  * code when loaded, and we never unpickle.
  */
