@@ -111,3 +111,11 @@ export * from './hub/model-id.ts';
 export * from './hub/pull-model.ts';
 export * from './hub/resolve-model.ts';
 export { HubCacheRepo } from './hub/hub-cache.ts';
+
+// GGUF files (llama.cpp): read as a weight source and a derived model folder
+export { GgufFile } from './gguf/gguf-file.ts';
+export type { GgufTensorInfo } from './gguf/gguf-file.ts';
+export type { GgufValue } from './gguf/gguf-values.ts';
+export { GgufWeights } from './gguf/gguf-weights.ts';
+export { ggufModelFolder } from './gguf/gguf-model-folder.ts';
+export { GGUF_WEIGHTS_FILE, isGgufPath } from './gguf/gguf-path.ts';

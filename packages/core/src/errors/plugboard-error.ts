@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'DOWNLOAD_CORRUPT',
   /** an index (RAG, router, cache) built for something else: another embedder, other skills */
   'INDEX_MISMATCH',
+  /** a .gguf file whose header, metadata or tensor table cannot be read */
+  'GGUF_CORRUPT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

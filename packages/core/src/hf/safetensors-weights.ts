@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PlugboardError } from '../errors/plugboard-error.ts';
+import { GGUF_WEIGHTS_FILE, isGgufPath } from '../gguf/gguf-path.ts';
+import { GgufWeights } from '../gguf/gguf-weights.ts';
 import { readJsonFile } from './read-json-file.ts';
 import { SafetensorsFile } from './safetensors-file.ts';
 import { SINGLE_WEIGHTS_FILE, SafetensorsIndexSchema, WEIGHTS_INDEX_FILE } from './safetensors-index.ts';
@@ -68,9 +70,12 @@ export class SafetensorsWeights implements WeightSource {
 
 /**
  * Opens a model's weights: a folder with `model.safetensors.index.json`
- * (sharded) or `model.safetensors`, or a path to one .safetensors file.
+ * (sharded) or `model.safetensors` (or the `model.gguf` of a GGUF-derived
+ * folder), or a path to one .safetensors or .gguf file.
  */
-export function openWeights(path: string): SafetensorsWeights {
+export function openWeights(path: string): SafetensorsWeights | GgufWeights {
+  if (isGgufPath(path)) return GgufWeights.open(path);
+  if (isGgufPath(join(path, GGUF_WEIGHTS_FILE))) return GgufWeights.open(join(path, GGUF_WEIGHTS_FILE));
   if (existsSync(path) && statSync(path).isFile()) return singleFileWeights(path);
   const indexPath = join(path, WEIGHTS_INDEX_FILE);
   if (existsSync(indexPath)) return shardedWeights(path, indexPath);

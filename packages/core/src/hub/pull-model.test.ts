@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isPlugboardError } from '../errors/plugboard-error.ts';
-import type { ErrorCode } from '../errors/plugboard-error.ts';
 import { TINY_SHAPES } from '../fixtures/fixture-options.ts';
-import { useTempDir } from '../fixtures/test-helpers.ts';
+import { rejectsWithCode, useTempDir } from '../fixtures/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
 import { HubCacheRepo } from './hub-cache.ts';
 import type { HubOptions } from './hub-options.ts';
@@ -29,15 +27,6 @@ afterEach(async () => {
 async function setup(repos: Record<string, FakeRepo>, faults: FakeHubFaults = {}): Promise<{ hub: FakeHub; options: HubOptions & { cacheDir: string } }> {
   hub = await startFakeHub(new Map(Object.entries(repos)), faults);
   return { hub, options: { endpoint: hub.endpoint, cacheDir: join(tmp, `cache-${caseNo++}`), offline: false } };
-}
-
-async function failure(promise: Promise<unknown>, code: ErrorCode): Promise<Error> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(isPlugboardError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
-  return error as Error;
 }
 
 const fixtureRepo = (extra: Partial<FakeRepo> = {}) => ({ ...fakeRepoFromFolder(fixtureDir, { extraFiles: { 'README.md': Buffer.from('# tiny\n') } }), ...extra });
@@ -101,7 +90,7 @@ describe('pullModel', () => {
 
   it('an interrupted pull leaves a .incomplete blob that the next run resumes', async () => {
     const { hub, options } = await setup({ 'org/tiny': fixtureRepo() }, { drop: { file: 'model.safetensors', afterBytes: 4096, times: 1 } });
-    const error = await failure(pullModel('org/tiny', { ...options, retries: 0 }), 'HUB_ERROR');
+    const error = await rejectsWithCode(pullModel('org/tiny', { ...options, retries: 0 }), 'HUB_ERROR');
     expect(error.message).toContain('run the same command again to resume from');
     const cache = new HubCacheRepo(options.cacheDir, 'org/tiny');
     const partial = readdirSync(join(cache.root, 'blobs')).find((f) => f.endsWith('.incomplete'));
@@ -123,7 +112,7 @@ describe('pullModel', () => {
 
   it('bytes that do not match the hash are refused (DOWNLOAD_CORRUPT) and nothing is cached', async () => {
     const { options } = await setup({ 'org/tiny': fixtureRepo() }, { corrupt: new Set(['model.safetensors']) });
-    const error = await failure(pullModel('org/tiny', options), 'DOWNLOAD_CORRUPT');
+    const error = await rejectsWithCode(pullModel('org/tiny', options), 'DOWNLOAD_CORRUPT');
     expect(error.message).toContain('model.safetensors of org/tiny');
     const cache = new HubCacheRepo(options.cacheDir, 'org/tiny');
     const blobs = readdirSync(join(cache.root, 'blobs'));
@@ -134,17 +123,17 @@ describe('pullModel', () => {
 
   it('a corrupted git file (sha1 ETag) is refused too', async () => {
     const { options } = await setup({ 'org/tiny': fixtureRepo() }, { corrupt: new Set(['config.json']) });
-    await failure(pullModel('org/tiny', options), 'DOWNLOAD_CORRUPT');
+    await rejectsWithCode(pullModel('org/tiny', options), 'DOWNLOAD_CORRUPT');
   });
 
   it('401/403 name the repo and say to set HF_TOKEN; the right token is sent as a Bearer header and works', async () => {
     const { hub, options } = await setup({ 'org/gated': fixtureRepo({ token: 'hf_secret' }) });
-    const anonymous = await failure(pullModel('org/gated', options), 'HUB_ERROR');
+    const anonymous = await rejectsWithCode(pullModel('org/gated', options), 'HUB_ERROR');
     expect(anonymous.message).toContain('org/gated');
     expect(anonymous.message).toContain('HTTP 401');
     expect(anonymous.message).toContain('HF_TOKEN');
     expect(anonymous.message).toContain('license');
-    const wrong = await failure(pullModel('org/gated', { ...options, token: 'hf_wrong' }), 'HUB_ERROR');
+    const wrong = await rejectsWithCode(pullModel('org/gated', { ...options, token: 'hf_wrong' }), 'HUB_ERROR');
     expect(wrong.message).toContain('HTTP 403');
     const pulled = await pullModel('org/gated', { ...options, token: 'hf_secret' });
     expect(existsSync(join(pulled.dir, 'model.safetensors'))).toBe(true);
@@ -153,10 +142,10 @@ describe('pullModel', () => {
 
   it('404 names the repo, or the revision', async () => {
     const { options } = await setup({ 'org/tiny': fixtureRepo() });
-    const repo = await failure(pullModel('org/missing', options), 'HUB_ERROR');
+    const repo = await rejectsWithCode(pullModel('org/missing', options), 'HUB_ERROR');
     expect(repo.message).toContain('org/missing');
     expect(repo.message).toContain('not found');
-    const revision = await failure(pullModel('org/tiny@v9', options), 'HUB_ERROR');
+    const revision = await rejectsWithCode(pullModel('org/tiny@v9', options), 'HUB_ERROR');
     expect(revision.message).toContain('revision "v9" of org/tiny');
   });
 
@@ -173,7 +162,7 @@ describe('pullModel', () => {
   it('a repo with only pickled weights is refused (never unpickled), nothing downloaded', async () => {
     const pickles: FakeRepo = { commit: 'a'.repeat(40), files: new Map([['config.json', Buffer.from('{}')], ['pytorch_model.bin', Buffer.from('not a pickle')]]), lfs: new Set(['pytorch_model.bin']) };
     const { hub, options } = await setup({ 'org/pickles': pickles });
-    const error = await failure(pullModel('org/pickles', options), 'UNSUPPORTED_FEATURE');
+    const error = await rejectsWithCode(pullModel('org/pickles', options), 'UNSUPPORTED_FEATURE');
     expect(error.message).toContain('pytorch_model.bin');
     expect(error.message).toContain('safetensors');
     expect(hub.requests.every((r) => r.path.startsWith('/api/'))).toBe(true);
@@ -186,7 +175,7 @@ describe('pullModel', () => {
     const offline = await pullModel('org/tiny', { ...options, offline: true });
     expect(offline.dir).toBe(online.dir);
     expect(hub.requests.length).toBe(before);
-    const missing = await failure(pullModel('org/other', { ...options, offline: true }), 'HUB_ERROR');
+    const missing = await rejectsWithCode(pullModel('org/other', { ...options, offline: true }), 'HUB_ERROR');
     expect(missing.message).toContain('HF_HUB_OFFLINE');
     expect(missing.message).toContain('plugboard pull org/other');
   });
@@ -195,7 +184,7 @@ describe('pullModel', () => {
     const { hub, options } = await setup({ 'org/tiny': fixtureRepo() });
     const online = await pullModel('org/tiny', options);
     await hub.close();
-    const down = await failure(pullModel('org/never-pulled', options), 'HUB_ERROR');
+    const down = await rejectsWithCode(pullModel('org/never-pulled', options), 'HUB_ERROR');
     expect(down.message).toContain('cannot reach');
     expect(down.message).toContain('HF_HUB_OFFLINE=1');
     expect((await pullModel('org/tiny', options)).dir).toBe(online.dir);
@@ -206,7 +195,7 @@ describe('pullModel', () => {
     const pulled = await pullModel('org/tiny', options);
     const blob = join(pulled.dir, readlinkSync(join(pulled.dir, 'model.safetensors')));
     rmSync(blob);
-    const offline = await failure(pullModel('org/tiny', { ...options, offline: true }), 'HUB_ERROR');
+    const offline = await rejectsWithCode(pullModel('org/tiny', { ...options, offline: true }), 'HUB_ERROR');
     expect(offline.message).toContain('model.safetensors points to a blob that is missing');
     const again = await pullModel('org/tiny', options);
     expect(again.files.find((f) => f.file === 'model.safetensors')?.downloaded).toBe(true);
@@ -225,8 +214,8 @@ describe('pullModel', () => {
   });
 
   it('refuses what is not an id, and bad options', async () => {
-    await failure(pullModel('not an id'), 'INVALID_ARGUMENT');
-    await failure(pullModel('org/../etc'), 'INVALID_ARGUMENT');
-    await failure(pullModel('org/tiny', { concurrency: 0 }), 'INVALID_ARGUMENT');
+    await rejectsWithCode(pullModel('not an id'), 'INVALID_ARGUMENT');
+    await rejectsWithCode(pullModel('org/../etc'), 'INVALID_ARGUMENT');
+    await rejectsWithCode(pullModel('org/tiny', { concurrency: 0 }), 'INVALID_ARGUMENT');
   });
 });

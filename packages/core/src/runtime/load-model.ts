@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { PlugboardError } from '../errors/plugboard-error.ts';
 import type { GenerationResult } from '../events/model-events.ts';
@@ -150,10 +151,11 @@ function meanPooled(hidden: Float32Array, offset: number, count: number, d: numb
 }
 
 /**
- * Loads a Hugging Face model folder, or a hub id `org/name[@revision]` (from
- * the huggingface_hub cache, pulled first when needed; `hub` overrides the
- * HF_* environment): validates config and weights, builds the inference
- * graph (or takes it from the cache), and opens an ORT session.
+ * Loads a Hugging Face model folder, a .gguf file, or a hub id
+ * `org/name[@revision]` (from the huggingface_hub cache, pulled first when
+ * needed; `hub` overrides the HF_* environment): validates config and
+ * weights, builds the inference graph (or takes it from the cache), and
+ * opens an ORT session.
  */
 export async function loadModel(idOrDir: string, options: LoadModelOptions & { events?: ModelEventEmitter; hub?: HubOptions } = {}): Promise<Model> {
   const started = performance.now();
@@ -163,7 +165,8 @@ export async function loadModel(idOrDir: string, options: LoadModelOptions & { e
     throw new PlugboardError('INVALID_ARGUMENT', `invalid loadModel options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const resolved = parsed.data;
-  const dir = await resolveModel(idOrDir, hub);
+  // a GGUF's derived folder goes with the graphs
+  const dir = await resolveModel(idOrDir, { ...hub, ggufCacheDir: resolved.cacheDir === undefined ? undefined : join(resolved.cacheDir, 'gguf') });
   const config = readModelConfig(dir);
   if (resolved.contextLength !== undefined && resolved.contextLength > config.maxPositionEmbeddings) {
     throw new PlugboardError('INVALID_ARGUMENT', `contextLength ${resolved.contextLength} exceeds max_position_embeddings ${config.maxPositionEmbeddings}`);

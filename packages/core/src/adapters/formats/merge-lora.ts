@@ -4,7 +4,7 @@ import { PlugboardError } from '../../errors/plugboard-error.ts';
 import { layerWeightNames, readModelConfig } from '../../hf/config.ts';
 import type { ModelConfig } from '../../hf/config.ts';
 import { openWeights } from '../../hf/safetensors-weights.ts';
-import type { SafetensorsWeights } from '../../hf/safetensors-weights.ts';
+import type { WeightSource } from '../../hf/weight-source.ts';
 import type { TensorToWrite } from '../../hf/safetensors-writer.ts';
 import { writeShardedSafetensors } from '../../hf/sharded-safetensors-writer.ts';
 import { MODEL_METADATA_FILES } from '../../hf/model-metadata-files.ts';
@@ -79,7 +79,7 @@ function mergedWeight(weight: Float32Array, w: LoraWeights): Float32Array {
   return weight;
 }
 
-function tensorsToWrite(weights: SafetensorsWeights, deltas: Map<string, LoraWeights>): TensorToWrite[] {
+function tensorsToWrite(weights: WeightSource, deltas: Map<string, LoraWeights>): TensorToWrite[] {
   return weights.names().map((name) => {
     const { dtype, shape } = weights.info(name);
     const delta = deltas.get(name);
