@@ -19,6 +19,7 @@ export interface FileMetadata {
 }
 
 const MAX_RELATIVE_REDIRECTS = 5;
+const MAX_REDIRECTS = 10;
 
 /** A quoted, maybe weak ETag as a bare value. */
 function normalizeEtag(value: string | null): string | null {
@@ -81,11 +82,25 @@ export class HubClient {
     }
   }
 
-  /** GET the file (following the CDN redirect), from byte `start` on when resuming. */
+  /**
+   * GET the file from byte `start` on (when resuming), following redirects by
+   * hand so the token goes only to the hub's own origin, never to the CDN.
+   */
   async download(commit: string, file: string, start: number): Promise<Response> {
     const range: Record<string, string> = start > 0 ? { range: `bytes=${start}-` } : {};
-    const response = await this.send(this.resolveUrl(commit, file), { headers: this.headers(range) });
-    if (!response.ok) throw hubHttpError(response, { repo: this.repo, revision: commit, file });
-    return response;
+    const hubOrigin = new URL(this.options.endpoint).origin;
+    let url = this.resolveUrl(commit, file);
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const headers = new URL(url).origin === hubOrigin ? this.headers(range) : { 'accept-encoding': 'identity', ...range };
+      const response = await this.send(url, { headers, redirect: 'manual' });
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location) {
+        url = new URL(location, url).toString();
+        continue;
+      }
+      if (!response.ok) throw hubHttpError(response, { repo: this.repo, revision: commit, file });
+      return response;
+    }
+    throw new PlugboardError('HUB_ERROR', `${file} of ${this.repo} redirected more than ${MAX_REDIRECTS} times: check HF_ENDPOINT`);
   }
 }

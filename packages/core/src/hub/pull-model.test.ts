@@ -138,6 +138,10 @@ describe('pullModel', () => {
     const pulled = await pullModel('org/gated', { ...options, token: 'hf_secret' });
     expect(existsSync(join(pulled.dir, 'model.safetensors'))).toBe(true);
     expect(hub.requests.filter((r) => !r.path.startsWith('/cdn/')).at(-1)?.authorization).toBe('Bearer hf_secret');
+    // the CDN is another origin: the token never goes there
+    const cdn = hub.requests.filter((r) => r.path.startsWith('/cdn/'));
+    expect(cdn.length).toBeGreaterThan(0);
+    expect(cdn.every((r) => r.authorization === undefined)).toBe(true);
   });
 
   it('404 names the repo, or the revision', async () => {
@@ -211,6 +215,15 @@ describe('pullModel', () => {
     expect(next.commit).toBe('b'.repeat(40));
     expect(next.files.every((f) => !f.downloaded)).toBe(true);
     expect(hub.requests.slice(before).some((r) => r.method === 'GET' && r.path.includes('/resolve/'))).toBe(false);
+  });
+
+  it('follows the relative redirect of a renamed repo (HEAD and GET) and caches under the name asked for', async () => {
+    const { options } = await setup({ 'org/new-name': fixtureRepo() }, { renamed: new Map([['org/old-name', 'org/new-name']]) });
+    hub!.repos.set('org/old-name', fixtureRepo()); // the listing still answers for the old name
+    const pulled = await pullModel('org/old-name', options);
+    expect(pulled.dir.startsWith(join(options.cacheDir, 'models--org--old-name'))).toBe(true);
+    expect(readFileSync(join(pulled.dir, 'model.safetensors')).equals(weights)).toBe(true);
+    expect(hub!.requests.some((r) => r.method === 'HEAD' && r.path.startsWith('/org/new-name/resolve/'))).toBe(true);
   });
 
   it('refuses what is not an id, and bad options', async () => {

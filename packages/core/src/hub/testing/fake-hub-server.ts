@@ -28,6 +28,8 @@ export interface FakeHubFaults {
   corrupt?: Set<string>;
   /** ignore Range headers (answer 200 with the whole file) */
   ignoreRange?: boolean;
+  /** old repo name → new: resolve URLs of the old name answer a relative 307, as the hub does after a rename */
+  renamed?: Map<string, string>;
 }
 
 export interface RecordedRequest {
@@ -39,6 +41,8 @@ export interface RecordedRequest {
 
 export interface FakeHub {
   endpoint: string;
+  /** where LFS files are served from: another origin, as the hub's CDN is */
+  cdnEndpoint: string;
   requests: RecordedRequest[];
   faults: FakeHubFaults;
   repos: Map<string, FakeRepo>;
@@ -107,10 +111,20 @@ function serveBytes(req: IncomingMessage, res: ServerResponse, bytes: Buffer, fi
 export async function startFakeHub(repos: Map<string, FakeRepo>, faults: FakeHubFaults = {}): Promise<FakeHub> {
   const requests: RecordedRequest[] = [];
   const blobs = () => new Map([...repos.values()].flatMap((r) => [...r.files].map(([file, bytes]) => [sha256(bytes), { file, bytes }] as const)));
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = decodeURIComponent(url.pathname);
+  const record = (req: IncomingMessage) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
     requests.push({ method: req.method ?? '', path, range: req.headers.range, authorization: req.headers.authorization });
+    return path;
+  };
+  const cdnServer: Server = createServer((req, res) => {
+    const cdn = /^\/cdn\/([0-9a-f]{64})$/.exec(record(req));
+    const blob = cdn ? blobs().get(cdn[1]!) : undefined;
+    if (blob) return serveBytes(req, res, blob.bytes, blob.file, faults, {});
+    res.writeHead(404).end();
+  });
+  const cdnEndpoint = await listen(cdnServer);
+  const server: Server = createServer((req, res) => {
+    const path = record(req);
     const listing = /^\/api\/models\/([^/]+)\/([^/]+)\/revision\/(.+)$/.exec(path);
     if (listing && req.method === 'GET') {
       const { repo, revisionKnown } = findRepo(repos, listing[1]!, listing[2]!, listing[3]!);
@@ -121,6 +135,8 @@ export async function startFakeHub(repos: Map<string, FakeRepo>, faults: FakeHub
       return void res.end(JSON.stringify({ id: `${listing[1]}/${listing[2]}`, sha: repo.commit, siblings: [...repo.files.keys()].map((rfilename) => ({ rfilename })) }));
     }
     const resolve = /^\/([^/]+)\/([^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(path);
+    const newName = resolve ? faults.renamed?.get(`${resolve[1]}/${resolve[2]}`) : undefined;
+    if (resolve && newName) return void res.writeHead(307, { location: `/${newName}/resolve/${resolve[3]}/${resolve[4]}` }).end();
     if (resolve) {
       const { repo, revisionKnown } = findRepo(repos, resolve[1]!, resolve[2]!, resolve[3]!);
       if (!repo) return void res.writeHead(404, { 'x-error-code': 'RepoNotFound' }).end();
@@ -132,27 +148,23 @@ export async function startFakeHub(repos: Map<string, FakeRepo>, faults: FakeHub
       const common = { 'x-repo-commit': repo.commit };
       if (repo.lfs.has(file)) {
         // like the hub: the LFS hash and size ride on the (absolute) redirect to the CDN
-        res.writeHead(302, { ...common, location: `http://${req.headers.host}/cdn/${sha256(bytes)}`, 'x-linked-etag': `"${sha256(bytes)}"`, 'x-linked-size': String(bytes.length), etag: `"${gitSha1(bytes)}"` });
+        res.writeHead(302, { ...common, location: `${cdnEndpoint}/cdn/${sha256(bytes)}`, 'x-linked-etag': `"${sha256(bytes)}"`, 'x-linked-size': String(bytes.length), etag: `"${gitSha1(bytes)}"` });
         return void res.end();
       }
       return serveBytes(req, res, bytes, file, faults, { ...common, etag: `"${gitSha1(bytes)}"` });
     }
-    const cdn = /^\/cdn\/([0-9a-f]{64})$/.exec(path);
-    const blob = cdn ? blobs().get(cdn[1]!) : undefined;
-    if (blob) return serveBytes(req, res, blob.bytes, blob.file, faults, {});
     res.writeHead(404).end();
   });
+  const endpoint = await listen(server);
+  const closeServer = (s: Server) =>
+    new Promise<void>((resolve) => {
+      s.closeAllConnections();
+      s.close(() => resolve());
+    });
+  return { endpoint, cdnEndpoint, requests, faults, repos, close: async () => void (await Promise.all([closeServer(server), closeServer(cdnServer)])) };
+}
+
+async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    requests,
-    faults,
-    repos,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
