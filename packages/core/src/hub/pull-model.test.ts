@@ -66,10 +66,11 @@ describe('pullModel', () => {
   });
 
   it('pulls the shards a sharded index names, a few files at a time', async () => {
-    const { options } = await setup({ 'org/sharded': fakeRepoFromFolder(shardedDir) });
+    const { hub, options } = await setup({ 'org/sharded': fakeRepoFromFolder(shardedDir) }, { latencyMs: 50 });
     const pulled = await pullModel('org/sharded', { ...options, concurrency: 2 });
     const shards = readdirSync(shardedDir).filter((f) => /^model-\d+-of-\d+\.safetensors$/.test(f));
-    expect(shards.length).toBeGreaterThan(1);
+    expect(shards.length).toBeGreaterThan(2);
+    expect(hub.maxConcurrentGets).toBe(2);
     for (const shard of shards) expect(readFileSync(join(pulled.dir, shard)).equals(readFileSync(join(shardedDir, shard)))).toBe(true);
     expect(existsSync(join(pulled.dir, 'model.safetensors.index.json'))).toBe(true);
   });

@@ -28,6 +28,8 @@ export interface FakeHubFaults {
   corrupt?: Set<string>;
   /** ignore Range headers (answer 200 with the whole file) */
   ignoreRange?: boolean;
+  /** wait this long before answering each file GET (to see downloads overlap) */
+  latencyMs?: number;
   /** old repo name → new: resolve URLs of the old name answer a relative 307, as the hub does after a rename */
   renamed?: Map<string, string>;
 }
@@ -40,6 +42,8 @@ export interface RecordedRequest {
 }
 
 export interface FakeHub {
+  /** the most file GETs (resolve or CDN) that were in flight at once */
+  maxConcurrentGets: number;
   endpoint: string;
   /** where LFS files are served from: another origin, as the hub's CDN is */
   cdnEndpoint: string;
@@ -111,6 +115,16 @@ function serveBytes(req: IncomingMessage, res: ServerResponse, bytes: Buffer, fi
 export async function startFakeHub(repos: Map<string, FakeRepo>, faults: FakeHubFaults = {}): Promise<FakeHub> {
   const requests: RecordedRequest[] = [];
   const blobs = () => new Map([...repos.values()].flatMap((r) => [...r.files].map(([file, bytes]) => [sha256(bytes), { file, bytes }] as const)));
+  let inFlight = 0;
+  const hub = { maxConcurrentGets: 0 };
+  /** Counts a file GET as in flight until its response ends, after the configured latency. */
+  const fileGet = (req: IncomingMessage, res: ServerResponse, serve: () => void) => {
+    if (req.method !== 'GET') return serve();
+    inFlight++;
+    hub.maxConcurrentGets = Math.max(hub.maxConcurrentGets, inFlight);
+    res.on('close', () => inFlight--);
+    setTimeout(serve, faults.latencyMs ?? 0);
+  };
   const record = (req: IncomingMessage) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
     requests.push({ method: req.method ?? '', path, range: req.headers.range, authorization: req.headers.authorization });
@@ -119,7 +133,7 @@ export async function startFakeHub(repos: Map<string, FakeRepo>, faults: FakeHub
   const cdnServer: Server = createServer((req, res) => {
     const cdn = /^\/cdn\/([0-9a-f]{64})$/.exec(record(req));
     const blob = cdn ? blobs().get(cdn[1]!) : undefined;
-    if (blob) return serveBytes(req, res, blob.bytes, blob.file, faults, {});
+    if (blob) return fileGet(req, res, () => serveBytes(req, res, blob.bytes, blob.file, faults, {}));
     res.writeHead(404).end();
   });
   const cdnEndpoint = await listen(cdnServer);
@@ -151,7 +165,7 @@ export async function startFakeHub(repos: Map<string, FakeRepo>, faults: FakeHub
         res.writeHead(302, { ...common, location: `${cdnEndpoint}/cdn/${sha256(bytes)}`, 'x-linked-etag': `"${sha256(bytes)}"`, 'x-linked-size': String(bytes.length), etag: `"${gitSha1(bytes)}"` });
         return void res.end();
       }
-      return serveBytes(req, res, bytes, file, faults, { ...common, etag: `"${gitSha1(bytes)}"` });
+      return fileGet(req, res, () => serveBytes(req, res, bytes, file, faults, { ...common, etag: `"${gitSha1(bytes)}"` }));
     }
     res.writeHead(404).end();
   });
@@ -161,7 +175,7 @@ export async function startFakeHub(repos: Map<string, FakeRepo>, faults: FakeHub
       s.closeAllConnections();
       s.close(() => resolve());
     });
-  return { endpoint, cdnEndpoint, requests, faults, repos, close: async () => void (await Promise.all([closeServer(server), closeServer(cdnServer)])) };
+  return Object.assign(hub, { endpoint, cdnEndpoint, requests, faults, repos, close: async () => void (await Promise.all([closeServer(server), closeServer(cdnServer)])) });
 }
 
 async function listen(server: Server): Promise<string> {
