@@ -53,8 +53,18 @@ export interface FakeHub {
   close(): Promise<void>;
 }
 
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const gitSha1 = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
+/** Hashes are computed once per buffer: the server answers many requests for the same bytes. */
+const hashes = new WeakMap<Buffer, { sha256: string; gitSha1: string }>();
+function hashesOf(b: Buffer): { sha256: string; gitSha1: string } {
+  let h = hashes.get(b);
+  if (!h) {
+    h = { sha256: createHash('sha256').update(b).digest('hex'), gitSha1: createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex') };
+    hashes.set(b, h);
+  }
+  return h;
+}
+const sha256 = (b: Buffer) => hashesOf(b).sha256;
+const gitSha1 = (b: Buffer) => hashesOf(b).gitSha1;
 
 /** A repo built from a model folder on disk: *.safetensors as LFS files, the rest as git files. */
 export function fakeRepoFromFolder(dir: string, options: { commit?: string; extraFiles?: Record<string, Buffer>; token?: string } = {}): FakeRepo {
