@@ -50,6 +50,13 @@ describe('resolveModel / loadModel by id', () => {
     expect(isPlugboardError(error, 'FILE_NOT_FOUND')).toBe(true);
   });
 
+  it('an id that is neither cached nor a local folder says both', async () => {
+    const error = await resolveModel('models/typo', { offline: true, cacheDir: join(tmp, 'empty-cache') }).catch((e: unknown) => e);
+    expect(isPlugboardError(error, 'HUB_ERROR')).toBe(true);
+    expect((error as Error).message).toContain('HF_HUB_OFFLINE');
+    expect((error as Error).message).toContain('no local folder "models/typo"');
+  });
+
   it('pulls an id from the hub named by HF_ENDPOINT into HF_HUB_CACHE, then loads and generates from it; offline it loads from the cache', async () => {
     const hub = await startFakeHub(new Map([['org/tiny', fakeRepoFromFolder(fixture.dir)]]));
     const cacheDir = join(tmp, 'hf-cache');

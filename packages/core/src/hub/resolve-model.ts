@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { PlugboardError } from '../errors/plugboard-error.ts';
+import { PlugboardError, isPlugboardError } from '../errors/plugboard-error.ts';
 import { ggufModelFolder } from '../gguf/gguf-model-folder.ts';
 import { isGgufPath } from '../gguf/gguf-path.ts';
 import type { HubOptions } from './hub-options.ts';
@@ -18,5 +18,11 @@ export async function resolveModel(idOrDir: string, options: HubOptions & { gguf
   if (parseHubModelId(idOrDir) === null) {
     throw new PlugboardError('FILE_NOT_FOUND', `model folder ${idOrDir} does not exist (nor is it a Hugging Face id org/name[@revision])`, { details: { path: idOrDir } });
   }
-  return (await pullModel(idOrDir, options)).dir;
+  try {
+    return (await pullModel(idOrDir, options)).dir;
+  } catch (error) {
+    // "org/name" may also have been meant as a relative folder: say that none exists
+    if (!isPlugboardError(error, 'HUB_ERROR')) throw error;
+    throw new PlugboardError('HUB_ERROR', `${error.message} (there is no local folder "${idOrDir}" either)`, { cause: error, details: error.details });
+  }
 }
