@@ -99,6 +99,18 @@ describe('loadModel(model.gguf)', () => {
     expect(a.tokens).toEqual(b.tokens);
   });
 
+  it('the derived folder is reused for the same file and rebuilt when the file changes; new weights, new graph', async () => {
+    const path = join(tmp, 'rewritten.gguf');
+    ggufFromHfFolder(fixture({ seed: 1 }).dir, path, { type: 'F32' });
+    const first = await load(path);
+    expect((await load(path)).dir).toBe(first.dir);
+    ggufFromHfFolder(fixture({ seed: 2 }).dir, path, { type: 'F32' });
+    const second = await load(path);
+    expect(second.dir).not.toBe(first.dir);
+    expect(second.weightsFingerprint).not.toBe(first.weightsFingerprint);
+    expect(second.graphPath).not.toBe(first.graphPath);
+  });
+
   for (const type of ['F16', 'BF16'] as const) {
     it(`${type}: weights are the ${type} roundings of the fixture's, logits match the reference on them`, async () => {
       const { dir } = fixture({ architecture: 'llama' });
