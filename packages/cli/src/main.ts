@@ -4,6 +4,7 @@ import { registerChat } from './commands/chat.ts';
 import { registerFixture } from './commands/fixture.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerInspect } from './commands/inspect.ts';
+import { registerPull } from './commands/pull.ts';
 import { registerRouter } from './commands/router.ts';
 import { registerScore } from './commands/score.ts';
 import { registerSkill } from './commands/skill.ts';
@@ -20,6 +21,7 @@ registerTokenizer(program);
 registerTrain(program);
 registerScore(program);
 registerChat(program);
+registerPull(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (isPlugboardError(error)) {

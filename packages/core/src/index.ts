@@ -103,5 +103,20 @@ export * from './adapters/bank/bank-options.ts';
 export * from './adapters/bank/validate-for-bank.ts';
 export * from './adapters/bank/adapter-byte-size.ts';
 
+// models by Hugging Face id: the huggingface_hub cache and the hub's file endpoints
+export * from './hub/hub-options.ts';
+export * from './hub/model-id.ts';
+export * from './hub/pull-model.ts';
+export * from './hub/resolve-model.ts';
+export { HubCacheRepo } from './hub/hub-cache.ts';
+
+// GGUF files (llama.cpp): read as a weight source and a derived model folder
+export { GgufFile } from './gguf/gguf-file.ts';
+export type { GgufTensorInfo } from './gguf/gguf-file.ts';
+export type { GgufValue } from './gguf/gguf-values.ts';
+export { GgufWeights } from './gguf/gguf-weights.ts';
+export { ggufModelFolder } from './gguf/gguf-model-folder.ts';
+export { GGUF_WEIGHTS_FILE, isGgufPath } from './gguf/gguf-path.ts';
+
 // types the public API refers to
 export type { CodeBits } from './quant/bit-packing.ts';

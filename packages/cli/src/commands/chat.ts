@@ -5,6 +5,7 @@ import { PlugboardError, isPlugboardError, loadModel } from '@plugboard/core';
 import { LinearRouter } from '@plugboard/router';
 import { SkillRegistry } from '@plugboard/skills';
 import { ChatSession } from '../chat/chat-session.ts';
+import { modelArg } from '../model-arg.ts';
 import { loadModelForSkills } from '../chat/skill-model.ts';
 import { dtypeOption } from '../flags/dtype-option.ts';
 import { nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
@@ -24,7 +25,7 @@ export function registerChat(program: Command): void {
   program
     .command('chat')
     .description('interactive chat on stdin (a TTY or piped lines): streaming replies, history kept in the KV cache, a skill per turn; /skill NAME|auto|base, /reset, /stats, /quit')
-    .requiredOption('--model <dir>', 'Hugging Face model folder')
+    .requiredOption('--model <dir>', 'model folder, .gguf file or Hugging Face id')
     .option('--skills <dir>', 'a folder of skill packages to route between')
     .option('--skill <name>', 'a skill for every turn, or "auto" (route each turn; the default with --skills)')
     .addOption(dtypeOption())
@@ -38,17 +39,18 @@ export function registerChat(program: Command): void {
       let dispose: () => Promise<void>;
       const write = (text: string) => void process.stdout.write(text);
       const generation = { maxTokens: flags.maxTokens, temperature: flags.temperature, seed: flags.seed };
+      const modelDir = await modelArg(flags.model);
       if (flags.skills) {
         const registry = new SkillRegistry();
         registry.addFolder(flags.skills);
-        const skills = await loadModelForSkills(flags.model, registry, loadOptions);
+        const skills = await loadModelForSkills(modelDir, registry, loadOptions);
         const router = new LinearRouter();
         await router.fit(registry.routes());
         session = new ChatSession(skills.model, { skills: { ...skills, router }, skill: flags.skill ?? 'auto', generation, write });
         dispose = () => skills.model.dispose();
       } else {
         if (flags.skill) throw new PlugboardError('INVALID_ARGUMENT', `--skill ${flags.skill} needs --skills DIR (the folder of skill packages to choose from)`);
-        const model = await loadModel(flags.model, loadOptions);
+        const model = await loadModel(modelDir, loadOptions);
         session = new ChatSession(model, { generation, write });
         dispose = () => model.dispose();
       }

@@ -4,6 +4,7 @@ import { MODEL_DTYPES, loadModel } from '@plugboard/core';
 import type { Prompt } from '@plugboard/core';
 import { SkillRegistry } from '@plugboard/skills';
 import { loadModelForSkills } from '../chat/skill-model.ts';
+import { modelArg } from '../model-arg.ts';
 
 interface GenerateFlags {
   model: string;
@@ -32,7 +33,7 @@ export function registerGenerate(program: Command): void {
   program
     .command('generate')
     .description('generate text from a prompt, streaming tokens to stdout')
-    .requiredOption('--model <dir>', 'Hugging Face model folder')
+    .requiredOption('--model <dir|id>', 'Hugging Face model folder or hub id org/name[@revision]')
     .requiredOption('--prompt <text>', 'the prompt')
     .option('--chat', 'wrap the prompt as a user message with the chat template')
     .option('--system <text>', 'system message (implies --chat)')
@@ -52,8 +53,9 @@ export function registerGenerate(program: Command): void {
       const loadOptions = { dtype: flags.dtype, intraOpNumThreads: flags.threads, prepackWeights: flags.prepack };
       const registry = new SkillRegistry();
       const skill = flags.skill === undefined ? null : registry.add(flags.skill);
-      const skilled = skill === null ? null : await loadModelForSkills(flags.model, registry, loadOptions);
-      const model = skilled?.model ?? (await loadModel(flags.model, loadOptions));
+      const modelDir = await modelArg(flags.model);
+      const skilled = skill === null ? null : await loadModelForSkills(modelDir, registry, loadOptions);
+      const model = skilled?.model ?? (await loadModel(modelDir, loadOptions));
       const lease = skilled?.adapters.acquire(skill, 'generate');
       const prompt: Prompt =
         flags.chat || flags.system

@@ -1,15 +1,16 @@
 import type { Command } from 'commander';
 import { inspectModel } from '@plugboard/core';
 import { formatBytes } from '../format.ts';
+import { modelArg } from '../model-arg.ts';
 
 export function registerInspect(program: Command): void {
   program
     .command('inspect')
     .description('show a model folder: architecture, parameters, dtypes, memory')
-    .argument('<dir>', 'Hugging Face model folder')
+    .argument('<dir|id>', 'Hugging Face model folder or hub id org/name[@revision]')
     .option('--json', 'print JSON')
-    .action((dir: string, opts: { json?: boolean }) => {
-      const info = inspectModel(dir);
+    .action(async (dir: string, opts: { json?: boolean }) => {
+      const info = inspectModel(await modelArg(dir));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
         return;

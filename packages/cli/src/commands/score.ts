@@ -3,6 +3,7 @@ import type { MODEL_DTYPES} from '@plugboard/core';
 import { loadModel } from '@plugboard/core';
 import { dtypeOption } from '../flags/dtype-option.ts';
 import { nonNegativeIntFlag, positiveIntFlag } from '../flags/number-flags.ts';
+import { modelArg } from '../model-arg.ts';
 
 interface ScoreFlags {
   model: string;
@@ -17,14 +18,14 @@ export function registerScore(program: Command): void {
   program
     .command('score')
     .description('log-probability of every token of a text under the model (and the top-k alternatives)')
-    .requiredOption('--model <dir>', 'Hugging Face model folder')
+    .requiredOption('--model <dir>', 'model folder, .gguf file or Hugging Face id')
     .requiredOption('--text <text>', 'the text to score (encoded with the special tokens the tokenizer adds, e.g. BOS)')
     .addOption(dtypeOption())
     .option('--top-k <k>', 'alternatives per position', nonNegativeIntFlag, 0)
     .option('--threads <n>', 'intra-op threads', positiveIntFlag)
     .option('--json', 'print one JSON object instead of a table')
     .action(async (flags: ScoreFlags) => {
-      const model = await loadModel(flags.model, { dtype: flags.dtype, intraOpNumThreads: flags.threads, logits: 'all' });
+      const model = await loadModel(await modelArg(flags.model), { dtype: flags.dtype, intraOpNumThreads: flags.threads, logits: 'all' });
       try {
         const result = await model.logprobs(flags.text, { topK: flags.topK });
         if (flags.json) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { inspectSkill, validateSkill } from '@plugboard/skills';
+import { modelArg } from '../model-arg.ts';
 
 export function registerSkill(program: Command): void {
   const skill = program.command('skill').description('skill packages');
@@ -7,9 +8,9 @@ export function registerSkill(program: Command): void {
     .command('validate')
     .description('check a skill package (folder or installed npm package) against a base model; exits 1 when invalid')
     .argument('<dir>', 'skill folder or package name')
-    .requiredOption('--model <dir>', 'base model folder')
-    .action((dir: string, flags: { model: string }) => {
-      const report = validateSkill(dir, { modelDir: flags.model });
+    .requiredOption('--model <dir|id>', 'base model folder or hub id org/name[@revision]')
+    .action(async (dir: string, flags: { model: string }) => {
+      const report = validateSkill(dir, { modelDir: await modelArg(flags.model) });
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       if (!report.ok) process.exitCode = 1;
     });
@@ -17,8 +18,9 @@ export function registerSkill(program: Command): void {
     .command('inspect')
     .description('kind, layers, rank, params, bytes and base compatibility of a skill package')
     .argument('<dir>', 'skill folder or package name')
-    .option('--model <dir>', 'base model folder to check compatibility against')
-    .action((dir: string, flags: { model?: string }) => {
-      process.stdout.write(`${JSON.stringify(inspectSkill(dir, { modelDir: flags.model }), null, 2)}\n`);
+    .option('--model <dir|id>', 'base model folder or hub id to check compatibility against')
+    .action(async (dir: string, flags: { model?: string }) => {
+      const modelDir = flags.model === undefined ? undefined : await modelArg(flags.model);
+      process.stdout.write(`${JSON.stringify(inspectSkill(dir, { modelDir }), null, 2)}\n`);
     });
 }

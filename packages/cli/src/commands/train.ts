@@ -4,6 +4,7 @@ import { Option } from 'commander';
 import { runTrain } from '@plugboard/train';
 import type { MethodOptionsInput } from '@plugboard/train';
 import { ProgressBar } from '../progress-bar.ts';
+import { modelArg } from '../model-arg.ts';
 
 const METHODS = ['full', 'lora', 'adapter', 'lisa', 'lisa-sampling'] as const;
 const int = (v: string) => Number.parseInt(v, 10);
@@ -57,7 +58,7 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train a skill (LoRA, Adapter, LISA) or a whole model from a JSONL file; Ctrl-C writes a checkpoint that --resume continues')
-    .requiredOption('--base <dir>', 'base model folder')
+    .requiredOption('--base <dir|id>', 'base model folder or hub id org/name[@revision]')
     .requiredOption('--data <file>', 'JSONL: {"prompt","completion"} or {"messages":[...]} per line')
     .addOption(new Option('--method <name>', 'what to train').choices(METHODS).default('lora'))
     .requiredOption('--out <dir>', 'output folder (adapter or model, metrics, loss curve)')
@@ -90,7 +91,7 @@ export function registerTrain(program: Command): void {
       });
       const bar = new ProgressBar('train', flags.steps);
       const result = await runTrain({
-        base: flags.base,
+        base: await modelArg(flags.base),
         data: flags.data,
         out: flags.out,
         method: methodOf(flags),

@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'INDEX_MISMATCH',
   /** a skill backend (local or remote) failed or stalled mid-generation */
   'BACKEND_ERROR',
+  /** a .gguf file whose header, metadata or tensor table cannot be read */
+  'GGUF_CORRUPT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

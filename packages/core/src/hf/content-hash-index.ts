@@ -3,6 +3,17 @@ import { fstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { openFileSha256 } from '../adapters/formats/file-sha256.ts';
+import { defaultGraphCacheDir } from '../runtime/graph-cache.ts';
+
+/** The fingerprint index inside a graph cache folder. */
+export function fingerprintIndexDirOf(cacheDir: string): string {
+  return join(cacheDir, 'fingerprints');
+}
+
+/** The fingerprint index of the default graph cache ($PLUGBOARD_CACHE_DIR or ~/.cache/plugboard/graphs). */
+export function defaultFingerprintIndexDir(): string {
+  return fingerprintIndexDirOf(defaultGraphCacheDir());
+}
 
 /**
  * A file as the OS identifies it: any write moves ctime (which, unlike

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PlugboardError } from '../errors/plugboard-error.ts';
-import { defaultGraphCacheDir } from '../runtime/graph-cache.ts';
+import { defaultFingerprintIndexDir } from './content-hash-index.ts';
+import { GGUF_WEIGHTS_FILE, isGgufPath } from '../gguf/gguf-path.ts';
+import { GgufWeights } from '../gguf/gguf-weights.ts';
 import { readJsonFile } from './read-json-file.ts';
 import { SafetensorsFile } from './safetensors-file.ts';
 import { SINGLE_WEIGHTS_FILE, SafetensorsIndexSchema, WEIGHTS_INDEX_FILE } from './safetensors-index.ts';
@@ -77,17 +79,17 @@ export interface OpenWeightsOptions {
   fingerprintIndexDir?: string;
 }
 
-/** The fingerprint index inside a graph cache folder. */
-export function fingerprintIndexDirOf(cacheDir: string): string {
-  return join(cacheDir, 'fingerprints');
-}
+export { fingerprintIndexDirOf, defaultFingerprintIndexDir } from './content-hash-index.ts';
 
 /**
  * Opens a model's weights: a folder with `model.safetensors.index.json`
- * (sharded) or `model.safetensors`, or a path to one .safetensors file.
+ * (sharded) or `model.safetensors` (or the `model.gguf` of a GGUF-derived
+ * folder), or a path to one .safetensors or .gguf file.
  */
-export function openWeights(path: string, options: OpenWeightsOptions = {}): SafetensorsWeights {
-  const indexDir = options.fingerprintIndexDir ?? fingerprintIndexDirOf(defaultGraphCacheDir());
+export function openWeights(path: string, options: OpenWeightsOptions = {}): SafetensorsWeights | GgufWeights {
+  const indexDir = options.fingerprintIndexDir ?? defaultFingerprintIndexDir();
+  if (isGgufPath(path)) return GgufWeights.open(path, indexDir);
+  if (isGgufPath(join(path, GGUF_WEIGHTS_FILE))) return GgufWeights.open(join(path, GGUF_WEIGHTS_FILE), indexDir);
   if (existsSync(path) && statSync(path).isFile()) return singleFileWeights(path, indexDir);
   const indexPath = join(path, WEIGHTS_INDEX_FILE);
   if (existsSync(indexPath)) return shardedWeights(path, indexPath, indexDir);

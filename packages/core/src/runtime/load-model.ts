@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import { PlugboardError } from '../errors/plugboard-error.ts';
@@ -14,6 +14,8 @@ import type { Tokenizer } from '../hf/tokenizer.ts';
 import { loadTokenizer } from '../hf/tokenizer.ts';
 import { validateWeights } from '../hf/validate-weights.ts';
 import { CheckedWeights } from '../hf/checked-weights.ts';
+import type { HubOptions } from '../hub/hub-options.ts';
+import { resolveModel } from '../hub/resolve-model.ts';
 import type { SlotTensor } from '../model/adapter-slots.ts';
 import { zeroSlotTensors } from '../model/adapter-slots.ts';
 import type { InferenceBuildOptions } from '../model/build-options.ts';
@@ -181,18 +183,22 @@ function weightNormsOf(stamp: unknown): Map<string, number> {
 }
 
 /**
- * Loads a Hugging Face model folder: validates config and weights, builds the
- * inference graph (or takes it from the cache), and opens an ORT session.
+ * Loads a Hugging Face model folder, a .gguf file, or a hub id
+ * `org/name[@revision]` (from the huggingface_hub cache, pulled first when
+ * needed; `hub` overrides the HF_* environment): validates config and
+ * weights, builds the inference graph (or takes it from the cache), and
+ * opens an ORT session.
  */
-export async function loadModel(dir: string, options: LoadModelOptions & { events?: ModelEventEmitter } = {}): Promise<Model> {
+export async function loadModel(idOrDir: string, options: LoadModelOptions & { events?: ModelEventEmitter; hub?: HubOptions } = {}): Promise<Model> {
   const started = performance.now();
-  const { events, ...rest } = options;
+  const { events, hub, ...rest } = options;
   const parsed = LoadModelOptionsSchema.safeParse(rest);
   if (!parsed.success) {
     throw new PlugboardError('INVALID_ARGUMENT', `invalid loadModel options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const resolved = parsed.data;
-  if (!existsSync(dir)) throw new PlugboardError('FILE_NOT_FOUND', `model folder ${dir} does not exist`);
+  // a GGUF's derived folder goes with the graphs
+  const dir = await resolveModel(idOrDir, { ...hub, ggufCacheDir: resolved.cacheDir === undefined ? undefined : join(resolved.cacheDir, 'gguf') });
   const config = readModelConfig(dir);
   if (resolved.contextLength !== undefined && resolved.contextLength > rotaryContextLimit(config)) {
     throw new PlugboardError('INVALID_ARGUMENT', `contextLength ${resolved.contextLength} exceeds the model's ${rotaryContextLimit(config)} positions (max_position_embeddings, × factor for dynamic rope scaling)`);

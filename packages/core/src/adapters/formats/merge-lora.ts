@@ -4,10 +4,10 @@ import { PlugboardError } from '../../errors/plugboard-error.ts';
 import { layerWeightNames, readModelConfig } from '../../hf/config.ts';
 import type { ModelConfig } from '../../hf/config.ts';
 import { openWeights } from '../../hf/safetensors-weights.ts';
-import type { SafetensorsWeights } from '../../hf/safetensors-weights.ts';
+import type { WeightSource } from '../../hf/weight-source.ts';
 import type { TensorToWrite } from '../../hf/safetensors-writer.ts';
 import { writeShardedSafetensors } from '../../hf/sharded-safetensors-writer.ts';
-import { CHAT_TEMPLATE_FILE, GENERATION_CONFIG_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE } from '../../hf/tokenizer-config.ts';
+import { MODEL_METADATA_FILES } from '../../hf/model-metadata-files.ts';
 import { validateWeights } from '../../hf/validate-weights.ts';
 import { moduleFeatures } from '../../model/adapter-slots.ts';
 import type { LoadedAdapter, LoadedLora, LoraWeights } from '../loaded-adapter.ts';
@@ -15,20 +15,6 @@ import { parseLoraKey } from './parse-lora-key.ts';
 import { toLoadedLora } from './to-loaded-lora.ts';
 import type { IdentifiedPeftLora } from './to-loaded-lora.ts';
 import { transpose } from '../../tensor/transpose.ts';
-
-/** Everything of a Hugging Face model folder besides the weights that a loader may read. */
-const MODEL_METADATA_FILES = [
-  'config.json',
-  GENERATION_CONFIG_FILE,
-  TOKENIZER_FILE,
-  TOKENIZER_CONFIG_FILE,
-  CHAT_TEMPLATE_FILE,
-  'special_tokens_map.json',
-  'added_tokens.json',
-  'vocab.json',
-  'merges.txt',
-  'tokenizer.model',
-];
 
 /** Hugging Face's default max_shard_size ("5GB"). */
 const DEFAULT_MAX_SHARD_BYTES = 5_000_000_000;
@@ -93,7 +79,7 @@ function mergedWeight(weight: Float32Array, w: LoraWeights): Float32Array {
   return weight;
 }
 
-function tensorsToWrite(weights: SafetensorsWeights, deltas: Map<string, LoraWeights>): TensorToWrite[] {
+function tensorsToWrite(weights: WeightSource, deltas: Map<string, LoraWeights>): TensorToWrite[] {
   return weights.names().map((name) => {
     const { dtype, shape } = weights.info(name);
     const delta = deltas.get(name);
