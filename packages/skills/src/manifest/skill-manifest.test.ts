@@ -85,4 +85,12 @@ describe('parseSkillManifest', () => {
     }
     expect(manifestError({ ...VALID, adapter: { kind: 'adapter', path: 'a', format: 'peft' } }).details?.fields).toEqual(['adapter.format']);
   });
+
+  it('refuses routing keywords that are blank or have no word character once trimmed', () => {
+    const error = manifestError({ ...VALID, routing: { examples: ['x'], keywords: ['sql', '   ', '--'] } });
+    expect(error.code).toBe('MANIFEST_INVALID');
+    expect(error.details?.fields).toEqual(['routing.keywords.1', 'routing.keywords.2']);
+    // keywords are stored trimmed, as the router matches them
+    expect(parseSkillManifest({ ...VALID, routing: { examples: ['x'], keywords: [' sql '] } }, 'test').routing.keywords).toEqual(['sql']);
+  });
 });

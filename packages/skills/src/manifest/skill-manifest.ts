@@ -34,10 +34,22 @@ export const SkillBaseModelSchema = z.strictObject({
   fingerprint: z.string().regex(FINGERPRINT, 'must be a weights fingerprint (64 lower-case hex digits)').optional(),
 });
 
+/** A letter, digit or underscore: what the rules router's whole-word match anchors on. */
+const WORD_CHARACTER = /[\p{L}\p{N}_]/u;
+
+/**
+ * A routing keyword, checked after the trimming the router applies: a blank
+ * keyword would become an empty pattern that matches every text.
+ */
+export const SkillKeywordSchema = z
+  .string()
+  .trim()
+  .regex(WORD_CHARACTER, 'a keyword needs at least one letter, digit or underscore (a blank one would match every text)');
+
 /** What the router learns the skill from: route = { name, examples, keywords }. */
 export const SkillRoutingSchema = z.strictObject({
   examples: z.array(z.string().min(1)).min(1, 'give at least one example step text, so a router can learn the skill'),
-  keywords: z.array(z.string().min(1)).optional(),
+  keywords: z.array(SkillKeywordSchema).optional(),
 });
 
 /** A LISA-sparse skill: the layers that carry its adapter, chosen by the importance probe. */
