@@ -26,7 +26,9 @@ describe('parseSkillManifest', () => {
     const manifest = parseSkillManifest(VALID, 'test manifest');
     expect(manifest.name).toBe('@acme/sql-helper');
     expect(manifest.activation).toBe('activated');
-    expect(manifest.tools).toEqual([]);
+    // no tools field: the skill may call every tool (undefined), unlike tools: [] (none)
+    expect(manifest.tools).toBeUndefined();
+    expect(parseSkillManifest({ ...VALID, tools: [] }, 'test manifest').tools).toEqual([]);
     expect(manifest.systemPrompt).toBe('');
     // only what the author set: no library sampling defaults leak in
     expect(manifest.generation).toEqual({});

@@ -77,8 +77,8 @@ export const SkillManifestSchema = z.strictObject({
   baseModel: SkillBaseModelSchema,
   routing: SkillRoutingSchema,
   systemPrompt: z.string().default(''),
-  /** names of the tools the skill may call */
-  tools: z.array(z.string().min(1)).default([]),
+  /** names of the tools the skill may call: absent = every tool the agent has, [] = none */
+  tools: z.array(z.string().min(1)).optional(),
   generation: GenerationDefaultsSchema.default({}),
   lisa: SkillLisaSchema.optional(),
   /** `activated`: the adapter applies from the skill's invocation on (the shared prefix stays base); `full`: to every token */
