@@ -4,6 +4,7 @@ import type { ChatTemplate } from '@plugboard/core';
 import { readJsonlExamples } from './data/read-examples.ts';
 import { prepareTrainingData } from './data/training-data.ts';
 import type { MethodOptionsInput } from './methods/method-options.ts';
+import { checkTrainOptionsFitModel } from './trainer/train-options.ts';
 import type { TrainOptionsInput, TrainProgress } from './trainer/train-options.ts';
 import type { TrainResult } from './trainer/trainer.ts';
 import { train } from './trainer/trainer.ts';
@@ -30,11 +31,13 @@ export interface RunTrainArgs {
  */
 export async function runTrain(args: RunTrainArgs): Promise<TrainResult> {
   const config = readModelConfig(args.base);
+  const sequence = args.options.sequence ?? 128;
+  // before the data is read and tokenized: the cheapest refusal first
+  checkTrainOptionsFitModel({ sequence }, config);
   const examples = readJsonlExamples(args.data);
   const tokenizer = loadTokenizer(args.base);
   const needsTemplate = examples.some((e) => 'messages' in e);
   const chatTemplate: ChatTemplate | undefined = needsTemplate ? loadChatTemplate(args.base) : undefined;
-  const sequence = args.options.sequence ?? 128;
   const data = prepareTrainingData(examples, { tokenizer, chatTemplate }, { sequence, seed: args.options.seed ?? 0, heldOutFraction: args.heldOutFraction });
   const weights = openWeights(args.base);
   try {

@@ -6,6 +6,7 @@ import { PlugboardError } from '@plugboard/core';
 import { EvalStrategySchema, generateMultiDomainDataset, runRouterEval } from '@plugboard/router';
 import { SkillRegistry, skillRoute } from '@plugboard/skills';
 import type { EvalStrategy } from '@plugboard/router';
+import { intFlag } from '../flags/number-flags.ts';
 
 export function registerRouter(program: Command): void {
   const router = program.command('router').description('step routing');
@@ -29,7 +30,7 @@ export function registerRouter(program: Command): void {
     .command('dataset')
     .description('write the generated multi-domain routing set: routes.json (with out-of-scope texts) and test.jsonl')
     .requiredOption('--out <dir>', 'output folder')
-    .option('--seed <n>', 'seed', (v) => Number.parseInt(v, 10), 1)
+    .option('--seed <n>', 'seed', intFlag, 1)
     .action((flags: { out: string; seed: number }) => {
       const dataset = generateMultiDomainDataset({ seed: flags.seed });
       mkdirSync(flags.out, { recursive: true });

@@ -3,12 +3,10 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runTrain } from '@plugboard/train';
 import type { MethodOptionsInput } from '@plugboard/train';
+import { intListFlag, nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
 import { ProgressBar } from '../progress-bar.ts';
 
 const METHODS = ['full', 'lora', 'adapter', 'lisa', 'lisa-sampling'] as const;
-const int = (v: string) => Number.parseInt(v, 10);
-const num = (v: string) => Number.parseFloat(v);
-const ints = (v: string) => v.split(',').map(int);
 
 interface TrainFlags {
   base: string;
@@ -61,25 +59,25 @@ export function registerTrain(program: Command): void {
     .requiredOption('--data <file>', 'JSONL: {"prompt","completion"} or {"messages":[...]} per line')
     .addOption(new Option('--method <name>', 'what to train').choices(METHODS).default('lora'))
     .requiredOption('--out <dir>', 'output folder (adapter or model, metrics, loss curve)')
-    .option('--steps <n>', 'optimizer steps', int, 100)
-    .option('--batch <n>', 'rows per step', int, 8)
-    .option('--sequence <n>', 'tokens per row', int, 128)
-    .option('--lr <x>', 'peak learning rate', num, 1e-3)
-    .option('--seed <n>', 'random seed', int, 0)
-    .option('--rank <n>', 'LoRA rank', int, 8)
-    .option('--alpha <x>', 'LoRA alpha', num, 16)
+    .option('--steps <n>', 'optimizer steps', positiveIntFlag, 100)
+    .option('--batch <n>', 'rows per step', positiveIntFlag, 8)
+    .option('--sequence <n>', 'tokens per row', positiveIntFlag, 128)
+    .option('--lr <x>', 'peak learning rate', numberFlag, 1e-3)
+    .option('--seed <n>', 'random seed', nonNegativeIntFlag, 0)
+    .option('--rank <n>', 'LoRA rank', positiveIntFlag, 8)
+    .option('--alpha <x>', 'LoRA alpha', numberFlag, 16)
     .option('--rslora', 'scale by alpha/sqrt(rank)')
     .option('--modules <list>', 'LoRA target modules', 'q,k,v,o')
-    .option('--layers <list>', 'only these layers (lora, adapter)', ints)
-    .option('--top-k <n>', 'lisa: layers the probe keeps', int, 2)
-    .option('--width <n>', 'adapter bottleneck width', int, 16)
+    .option('--layers <list>', 'only these layers (lora, adapter)', intListFlag)
+    .option('--top-k <n>', 'lisa: layers the probe keeps', positiveIntFlag, 2)
+    .option('--width <n>', 'adapter bottleneck width', positiveIntFlag, 16)
     .addOption(new Option('--activation <name>', 'adapter activation').choices(['gelu', 'relu', 'silu']).default('gelu'))
-    .option('--gamma <n>', 'lisa-sampling: layers unfrozen at a time', int, 2)
-    .option('--period <n>', 'lisa-sampling: steps between resampling', int, 5)
-    .option('--eval-every <n>', 'held-out eval every n steps (0: at the end)', int, 0)
-    .option('--patience <n>', 'early stopping after n evals without improvement', int)
+    .option('--gamma <n>', 'lisa-sampling: layers unfrozen at a time', positiveIntFlag, 2)
+    .option('--period <n>', 'lisa-sampling: steps between resampling', positiveIntFlag, 5)
+    .option('--eval-every <n>', 'held-out eval every n steps (0: at the end)', nonNegativeIntFlag, 0)
+    .option('--patience <n>', 'early stopping after n evals without improvement', positiveIntFlag)
     .option('--no-restore-best', 'on an early stop keep the last parameters, not those of the best eval')
-    .option('--checkpoint-every <n>', 'checkpoint every n steps (0: at the end and on Ctrl-C)', int, 0)
+    .option('--checkpoint-every <n>', 'checkpoint every n steps (0: at the end and on Ctrl-C)', nonNegativeIntFlag, 0)
     .option('--resume', 'continue from OUT/checkpoint')
     .action(async (flags: TrainFlags) => {
       const checkpointDir = join(flags.out, 'checkpoint');
