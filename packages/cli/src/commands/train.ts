@@ -1,7 +1,7 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { runTrain } from '@plugboard/train';
+import { defaultCheckpointDir, runTrain } from '@plugboard/train';
+import { readTextExamples } from '@plugboard/skills';
 import type { MethodOptionsInput } from '@plugboard/train';
 import { intListFlag, nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
 import { ProgressBar } from '../progress-bar.ts';
@@ -33,7 +33,19 @@ interface TrainFlags {
   restoreBest: boolean;
   checkpointEvery: number;
   resume?: boolean;
+  checkpointDir?: string;
+  name?: string;
+  skillVersion?: string;
+  description?: string;
+  routeExamples?: string;
+  outOfScope?: string;
+  keywords?: string;
+  tools?: string;
+  systemPrompt?: string;
+  raw?: boolean;
 }
+
+const list = (value: string) => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 function methodOf(flags: TrainFlags): MethodOptionsInput {
   const lora = { rank: flags.rank, alpha: flags.alpha, useRslora: flags.rslora ?? false, modules: flags.modules.split(',') as ('q' | 'k' | 'v' | 'o')[] };
@@ -58,7 +70,7 @@ export function registerTrain(program: Command): void {
     .requiredOption('--base <dir>', 'base model folder')
     .requiredOption('--data <file>', 'JSONL: {"prompt","completion"} or {"messages":[...]} per line')
     .addOption(new Option('--method <name>', 'what to train').choices(METHODS).default('lora'))
-    .requiredOption('--out <dir>', 'output folder (adapter or model, metrics, loss curve)')
+    .requiredOption('--out <dir>', 'output folder: a skill package (lora, lisa, adapter) or a model folder (full, lisa-sampling)')
     .option('--steps <n>', 'optimizer steps', positiveIntFlag, 100)
     .option('--batch <n>', 'rows per step', positiveIntFlag, 8)
     .option('--sequence <n>', 'tokens per row', positiveIntFlag, 128)
@@ -78,9 +90,19 @@ export function registerTrain(program: Command): void {
     .option('--patience <n>', 'early stopping after n evals without improvement', positiveIntFlag)
     .option('--no-restore-best', 'on an early stop keep the last parameters, not those of the best eval')
     .option('--checkpoint-every <n>', 'checkpoint every n steps (0: at the end and on Ctrl-C)', nonNegativeIntFlag, 0)
-    .option('--resume', 'continue from OUT/checkpoint')
+    .option('--resume', 'continue from the checkpoint folder')
+    .option('--checkpoint-dir <dir>', 'checkpoint folder (default: under the cache, keyed by --out; never inside the package)')
+    .option('--name <name>', 'skill name (default: the --out folder name)')
+    .option('--skill-version <semver>', 'skill version', '0.1.0')
+    .option('--description <text>', 'skill description')
+    .option('--route-examples <file>', 'routing examples, one per line (default: the training prompts, deduplicated, at most 32)')
+    .option('--out-of-scope <file>', 'texts that are not this skill, one per line (routing.outOfScope)')
+    .option('--keywords <list>', 'routing keywords, comma-separated')
+    .option('--tools <list>', 'the tools the skill may call, comma-separated (default: every tool; "" for none)')
+    .option('--system-prompt <text>', 'the skill\'s system prompt')
+    .option('--raw', 'write the raw adapter files and report instead of a skill package')
     .action(async (flags: TrainFlags) => {
-      const checkpointDir = join(flags.out, 'checkpoint');
+      const checkpointDir = flags.checkpointDir ?? defaultCheckpointDir(flags.out);
       const controller = new AbortController();
       process.once('SIGINT', () => {
         process.stderr.write('\nstopping at the next step boundary; writing a checkpoint…\n');
@@ -105,13 +127,25 @@ export function registerTrain(program: Command): void {
           checkpointEvery: flags.checkpointEvery,
         },
         resumeFrom: flags.resume ? checkpointDir : undefined,
+        skill: flags.raw
+          ? false
+          : {
+              name: flags.name,
+              version: flags.skillVersion,
+              description: flags.description,
+              routeExamples: flags.routeExamples === undefined ? undefined : readTextExamples(flags.routeExamples, 'routing.examples'),
+              outOfScope: flags.outOfScope === undefined ? undefined : readTextExamples(flags.outOfScope, 'routing.outOfScope'),
+              keywords: flags.keywords === undefined ? undefined : list(flags.keywords),
+              tools: flags.tools === undefined ? undefined : list(flags.tools),
+              systemPrompt: flags.systemPrompt,
+            },
         onProgress: (p) => bar.update(p.step, `loss ${p.loss.toFixed(3)} ${p.tokensPerSecond.toFixed(0)} tok/s${p.evalLoss === undefined ? '' : ` eval ${p.evalLoss.toFixed(3)}`}`),
         signal: controller.signal,
       });
       bar.done();
       const last = result.state.curve.at(-1);
       process.stdout.write(
-        `${JSON.stringify({ out: flags.out, method: result.plan.kind, steps: result.state.step, stopReason: result.stopReason, trainableParameters: result.trainableParameters, finalLoss: last?.loss ?? null }, null, 2)}\n`,
+        `${JSON.stringify({ out: flags.out, skill: result.manifest?.name ?? null, method: result.plan.kind, steps: result.state.step, stopReason: result.stopReason, trainableParameters: result.trainableParameters, finalLoss: last?.loss ?? null, checkpointDir }, null, 2)}\n`,
       );
       if (result.stopReason === 'aborted') process.stderr.write(`checkpoint in ${checkpointDir}; continue with --resume\n`);
     });

@@ -50,6 +50,8 @@ export const SkillKeywordSchema = z
 export const SkillRoutingSchema = z.strictObject({
   examples: z.array(z.string().min(1)).min(1, 'give at least one example step text, so a router can learn the skill'),
   keywords: z.array(SkillKeywordSchema).optional(),
+  /** texts that are NOT this skill's (near misses, other domains): lets a router learn to say "none" */
+  outOfScope: z.array(z.string().min(1)).optional(),
 });
 
 /** A LISA-sparse skill: the layers that carry its adapter, chosen by the importance probe. */
@@ -70,6 +72,8 @@ export const SkillLisaSchema = z
  * package.json). Unknown keys are rejected so a typo fails loudly.
  */
 export const SkillManifestSchema = z.strictObject({
+  /** the JSON Schema editors validate the file with (skill.schema.json); ignored by Plugboard */
+  $schema: z.string().optional(),
   name: SkillNameSchema,
   version: z.string().regex(SEMVER, 'must be a semantic version such as 1.0.0'),
   description: z.string().min(1),
