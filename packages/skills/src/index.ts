@@ -32,4 +32,7 @@ export * from './registry/skill-route.ts';
 export * from './commands/validate-skill.ts';
 export * from './commands/inspect-skill.ts';
 export * from './commands/command-base.ts';
+export * from './commands/init-skill.ts';
+export * from './commands/pack-skill.ts';
+export * from './commands/install-skill.ts';
 export type { SkillProblem } from './manifest/skill-problem.ts';

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { inspectSkill, validateSkill } from '@plugboard/skills';
+import { initSkill, inspectSkill, installSkill, packSkill, skillManifestJsonSchemaText, validateSkill } from '@plugboard/skills';
+
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
 export function registerSkill(program: Command): void {
   const skill = program.command('skill').description('skill packages');
@@ -10,7 +12,7 @@ export function registerSkill(program: Command): void {
     .requiredOption('--model <dir>', 'base model folder')
     .action((dir: string, flags: { model: string }) => {
       const report = validateSkill(dir, { modelDir: flags.model });
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      print(report);
       if (!report.ok) process.exitCode = 1;
     });
   skill
@@ -19,6 +21,38 @@ export function registerSkill(program: Command): void {
     .argument('<dir>', 'skill folder or package name')
     .option('--model <dir>', 'base model folder to check compatibility against')
     .action((dir: string, flags: { model?: string }) => {
-      process.stdout.write(`${JSON.stringify(inspectSkill(dir, { modelDir: flags.model }), null, 2)}\n`);
+      print(inspectSkill(dir, { modelDir: flags.model }));
+    });
+  skill
+    .command('init')
+    .description('scaffold a new skill: skill.json (manifest template), README.md and example data to train on')
+    .argument('<name>', 'the skill name (npm-style, e.g. sql-helper or @acme/sql-helper)')
+    .option('--dir <dir>', 'folder to create (default ./NAME)')
+    .action((name: string, flags: { dir?: string }) => {
+      print(initSkill(name, { dir: flags.dir }));
+    });
+  skill
+    .command('pack')
+    .description('validate a skill package, then write it as an npm-compatible tarball (NAME-VERSION.tgz)')
+    .argument('<dir>', 'skill folder')
+    .option('--out <dir>', 'folder for the tarball (default: the working directory)')
+    .option('--model <dir>', 'also validate against this base model')
+    .action(async (dir: string, flags: { out?: string; model?: string }) => {
+      print(await packSkill(dir, { outDir: flags.out, modelDir: flags.model }));
+    });
+  skill
+    .command('install')
+    .description('install a skill from a folder, a .tgz or an installed npm package into DIR/NAME; never runs package code')
+    .argument('<spec>', 'skill folder, tarball, or npm package name')
+    .requiredOption('--into <dir>', 'folder to install into')
+    .option('--model <dir>', 'also validate against this base model')
+    .action(async (spec: string, flags: { into: string; model?: string }) => {
+      print(await installSkill(spec, { into: flags.into, modelDir: flags.model }));
+    });
+  skill
+    .command('schema')
+    .description('print the JSON Schema of skill.json (the committed packages/skills/skill.schema.json)')
+    .action(() => {
+      process.stdout.write(skillManifestJsonSchemaText());
     });
 }

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { defaultCheckpointDir, runTrain } from '@plugboard/train';
-import { readTextExamples } from '@plugboard/skills';
+import { locateSkill, readSkillManifest, readTextExamples } from '@plugboard/skills';
+import { packageInputFromManifest } from '@plugboard/train';
+import type { SkillPackageInput } from '@plugboard/train';
 import type { MethodOptionsInput } from '@plugboard/train';
 import { intListFlag, nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
 import { ProgressBar } from '../progress-bar.ts';
@@ -43,6 +45,7 @@ interface TrainFlags {
   tools?: string;
   systemPrompt?: string;
   raw?: boolean;
+  from?: string;
 }
 
 const list = (value: string) => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
@@ -61,6 +64,22 @@ function methodOf(flags: TrainFlags): MethodOptionsInput {
     case 'lisa-sampling':
       return { kind: 'lisa-sampling', gamma: flags.gamma, period: flags.period };
   }
+}
+
+/** The manifest fields: the --from manifest's, overridden by the flags given. */
+function skillInput(flags: TrainFlags): SkillPackageInput {
+  const from = flags.from === undefined ? {} : packageInputFromManifest(readSkillManifest(locateSkill(flags.from).root).manifest);
+  const given: SkillPackageInput = {
+    name: flags.name,
+    version: flags.skillVersion,
+    description: flags.description,
+    routeExamples: flags.routeExamples === undefined ? undefined : readTextExamples(flags.routeExamples, 'routing.examples'),
+    outOfScope: flags.outOfScope === undefined ? undefined : readTextExamples(flags.outOfScope, 'routing.outOfScope'),
+    keywords: flags.keywords === undefined ? undefined : list(flags.keywords),
+    tools: flags.tools === undefined ? undefined : list(flags.tools),
+    systemPrompt: flags.systemPrompt,
+  };
+  return { ...from, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) };
 }
 
 export function registerTrain(program: Command): void {
@@ -93,7 +112,8 @@ export function registerTrain(program: Command): void {
     .option('--resume', 'continue from the checkpoint folder')
     .option('--checkpoint-dir <dir>', 'checkpoint folder (default: under the cache, keyed by --out; never inside the package)')
     .option('--name <name>', 'skill name (default: the --out folder name)')
-    .option('--skill-version <semver>', 'skill version', '0.1.0')
+    .option('--from <dir>', 'take name, version, description, routing, tools, system prompt and generation defaults from this skill folder\'s manifest (e.g. one made by skill init)')
+    .option('--skill-version <semver>', 'skill version (default 0.1.0)')
     .option('--description <text>', 'skill description')
     .option('--route-examples <file>', 'routing examples, one per line (default: the training prompts, deduplicated, at most 32)')
     .option('--out-of-scope <file>', 'texts that are not this skill, one per line (routing.outOfScope)')
@@ -127,18 +147,7 @@ export function registerTrain(program: Command): void {
           checkpointEvery: flags.checkpointEvery,
         },
         resumeFrom: flags.resume ? checkpointDir : undefined,
-        skill: flags.raw
-          ? false
-          : {
-              name: flags.name,
-              version: flags.skillVersion,
-              description: flags.description,
-              routeExamples: flags.routeExamples === undefined ? undefined : readTextExamples(flags.routeExamples, 'routing.examples'),
-              outOfScope: flags.outOfScope === undefined ? undefined : readTextExamples(flags.outOfScope, 'routing.outOfScope'),
-              keywords: flags.keywords === undefined ? undefined : list(flags.keywords),
-              tools: flags.tools === undefined ? undefined : list(flags.tools),
-              systemPrompt: flags.systemPrompt,
-            },
+        skill: flags.raw ? false : skillInput(flags),
         onProgress: (p) => bar.update(p.step, `loss ${p.loss.toFixed(3)} ${p.tokensPerSecond.toFixed(0)} tok/s${p.evalLoss === undefined ? '' : ` eval ${p.evalLoss.toFixed(3)}`}`),
         signal: controller.signal,
       });

@@ -41,6 +41,26 @@ export interface WriteSkillPackageOptions extends SkillPackageInput {
   metrics?: OutputOptions['metrics'];
 }
 
+/**
+ * The fields of an existing manifest (a `plugboard skill init` template, or
+ * the skill being retrained) that a training keeps; the adapter, base model
+ * and LISA layers come from the training itself.
+ */
+export function packageInputFromManifest(manifest: SkillManifest): SkillPackageInput {
+  const { name, version, description, routing, tools, systemPrompt, generation } = manifest;
+  return {
+    name,
+    version,
+    description,
+    routeExamples: routing.examples,
+    ...(routing.keywords ? { keywords: routing.keywords } : {}),
+    ...(routing.outOfScope ? { outOfScope: routing.outOfScope } : {}),
+    ...(tools ? { tools } : {}),
+    systemPrompt,
+    generation,
+  };
+}
+
 /** The step text a training example stands for: its prompt, or its first user turn. */
 function promptOf(example: TrainingExample): string {
   if ('prompt' in example) return example.prompt;
