@@ -26,6 +26,7 @@ export * from './manifest/read-skill-adapter.ts';
 export * from './manifest/write-fixture-skill.ts';
 export * from './manifest/skill-json-schema.ts';
 export * from './manifest/write-skill-manifest.ts';
+export * from './manifest/write-folder-whole.ts';
 export * from './manifest/read-text-examples.ts';
 export * from './registry/skill-registry.ts';
 export * from './registry/skill-route.ts';

@@ -1,24 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, readSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { constants } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, constants, mkdirSync, readSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { isPlugboardError } from '../errors/plugboard-error.ts';
+import { describe, expect, it } from 'vitest';
+import { expectPlugboardError, useTempDir } from '../fixtures/test-helpers.ts';
 import { openRegularFile } from './open-regular-file.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'plugboard-open-regular-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isPlugboardError(error)) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
+const dir = useTempDir('open-regular');
 
 describe('openRegularFile', () => {
   it('opens a regular file and reads it', () => {
@@ -34,12 +21,11 @@ describe('openRegularFile', () => {
   it('refuses a FIFO without blocking, a directory, and names the given code', () => {
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
-    expect(codeOf(() => openRegularFile(fifo, { invalidCode: 'ADAPTER_INVALID' }))).toBe('ADAPTER_INVALID');
+    expectPlugboardError(() => openRegularFile(fifo, { invalidCode: 'ADAPTER_INVALID' }), 'ADAPTER_INVALID', 'is a FIFO');
     const folder = join(dir, 'folder');
     mkdirSync(folder);
-    expect(codeOf(() => openRegularFile(folder))).toBe('INVALID_ARGUMENT');
-    expect(() => openRegularFile(folder)).toThrow(/is a directory/);
-    expect(codeOf(() => openRegularFile(join(dir, 'missing')))).toBe('FILE_NOT_FOUND');
+    expectPlugboardError(() => openRegularFile(folder), 'INVALID_ARGUMENT', 'is a directory');
+    expectPlugboardError(() => openRegularFile(join(dir, 'missing')), 'FILE_NOT_FOUND');
   });
 
   it('with O_NOFOLLOW refuses a symlink as the last component (ELOOP)', () => {

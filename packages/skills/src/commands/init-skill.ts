@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { PlugboardError } from '@plugboard/core';
 import { SkillNameSchema } from '../manifest/skill-manifest.ts';
 import type { SkillManifestInput } from '../manifest/skill-manifest.ts';
 import { writeSkillManifest } from '../manifest/write-skill-manifest.ts';
+import { writeFolderWhole } from '../manifest/write-folder-whole.ts';
 
 /** Where the scaffold keeps its example data, relative to the skill folder. */
 export const SCAFFOLD_FILES = {
@@ -56,8 +57,8 @@ fills in the adapter and the base model. See docs/skills.md for every field.
 /**
  * `plugboard skill init NAME`: a new skill folder with a manifest template
  * (skill.json and its JSON Schema), a README with the next commands, and
- * example data to train on. Written to a temporary folder and renamed, and
- * never over an existing folder.
+ * example data to train on, written whole (writeFolderWhole) and never over
+ * an existing folder.
  */
 export function initSkill(name: string, options: InitSkillOptions = {}): InitializedSkill {
   const parsed = SkillNameSchema.safeParse(name);
@@ -66,9 +67,7 @@ export function initSkill(name: string, options: InitSkillOptions = {}): Initial
   }
   const dir = resolve(options.dir ?? basename(name));
   if (existsSync(dir)) throw new PlugboardError('INVALID_ARGUMENT', `${dir} already exists; choose another folder (--dir) or remove it`, { details: { path: dir } });
-  mkdirSync(dirname(dir), { recursive: true });
-  const staging = mkdtempSync(join(dirname(dir), `.${basename(dir)}.init-`));
-  try {
+  writeFolderWhole(dir, (staging) => {
     const manifest: SkillManifestInput = {
       name,
       version: '0.1.0',
@@ -87,10 +86,6 @@ export function initSkill(name: string, options: InitSkillOptions = {}): Initial
     writeFileSync(join(staging, SCAFFOLD_FILES.routeExamples), `${EXAMPLES.map((e) => e.prompt).join('\n')}\n`);
     writeFileSync(join(staging, SCAFFOLD_FILES.outOfScope), `${OUT_OF_SCOPE.join('\n')}\n`);
     writeFileSync(join(staging, 'README.md'), readme(name, basename(dir)));
-    renameSync(staging, dir);
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    throw error;
-  }
+  });
   return { name, dir, files: ['README.md', 'skill.json', 'skill.schema.json', ...Object.values(SCAFFOLD_FILES)].sort() };
 }

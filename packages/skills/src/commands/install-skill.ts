@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { extract, list } from 'tar';
 import type { ReadEntry } from 'tar';
@@ -7,8 +7,8 @@ import type { ErrorCode } from '@plugboard/core';
 import { openSkill } from '../manifest/load-skill.ts';
 import { locateSkill } from '../manifest/locate-skill.ts';
 import type { CommandBaseOptions } from './command-base.ts';
-import { listPackageFiles } from './package-files.ts';
-import { validateSkill } from './validate-skill.ts';
+import { copyPackageFiles, listPackageFiles } from './package-files.ts';
+import { throwIfInvalid, validateSkill } from './validate-skill.ts';
 
 /** An npm tarball keeps the package under this folder. */
 const TARBALL_ROOT = 'package';
@@ -78,14 +78,6 @@ function isTarball(spec: string): boolean {
   return existsSync(spec) && statSync(spec).isFile();
 }
 
-/** Copies the package at `root` (a real path) into `staging`: regular files only (see listPackageFiles). */
-function copyPackage(root: string, staging: string): void {
-  for (const file of listPackageFiles(root)) {
-    mkdirSync(dirname(join(staging, file.path)), { recursive: true });
-    copyFileSync(file.source, join(staging, file.path));
-  }
-}
-
 /**
  * `plugboard skill install`: installs a skill from a folder, an npm tarball
  * (.tgz) or an installed npm package name into `into/<name>`. Nothing of the
@@ -107,16 +99,10 @@ export async function installSkill(spec: string, options: InstallSkillOptions): 
       source = 'tarball';
     } else {
       const located = locateSkill(spec, { resolveFrom: options.resolveFrom });
-      copyPackage(located.root, staging);
+      copyPackageFiles(listPackageFiles(located.root), staging);
       source = located.source.kind;
     }
-    const validation = validateSkill(staging, { modelDir: options.modelDir, base: options.base });
-    if (!validation.ok) {
-      const first = validation.problems[0];
-      throw new PlugboardError(first?.code ?? 'MANIFEST_INVALID', `cannot install ${spec}: ${validation.summary}. ${first?.message ?? ''}`.trim(), {
-        details: { problems: validation.problems },
-      });
-    }
+    throwIfInvalid(validateSkill(staging, { modelDir: options.modelDir, base: options.base }), `cannot install ${spec}`);
     const { name, version } = openSkill(staging).manifest;
     const dir = join(into, ...name.split('/'));
     if (existsSync(dir)) {

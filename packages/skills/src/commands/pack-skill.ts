@@ -1,12 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { create } from 'tar';
-import { PlugboardError } from '@plugboard/core';
 import { PACKAGE_JSON_FILE } from '../manifest/read-manifest.ts';
 import { openSkill } from '../manifest/load-skill.ts';
-import { listPackageFiles } from './package-files.ts';
+import { copyPackageFiles, listPackageFiles } from './package-files.ts';
 import type { CommandBaseOptions } from './command-base.ts';
-import { validateSkill } from './validate-skill.ts';
+import { throwIfInvalid, validateSkill } from './validate-skill.ts';
 
 /** npm pack's fixed entry time, so the same files give the same tarball. */
 const NPM_PACK_MTIME = new Date('1985-10-26T08:15:00.000Z');
@@ -38,13 +37,7 @@ export function tarballName(name: string, version: string): string {
  * tarball is written under a temporary name and renamed: never half a file.
  */
 export async function packSkill(dir: string, options: PackSkillOptions = {}): Promise<PackedSkill> {
-  const validation = validateSkill(dir, options);
-  if (!validation.ok) {
-    const first = validation.problems[0];
-    throw new PlugboardError(first?.code ?? 'MANIFEST_INVALID', `cannot pack ${dir}: ${validation.summary}. ${first?.message ?? ''}`.trim(), {
-      details: { problems: validation.problems },
-    });
-  }
+  throwIfInvalid(validateSkill(dir, options), `cannot pack ${dir}`);
   const skill = openSkill(dir, { resolveFrom: options.resolveFrom });
   const { name, version, description } = skill.manifest;
   const files = listPackageFiles(skill.root);
@@ -54,10 +47,7 @@ export async function packSkill(dir: string, options: PackSkillOptions = {}): Pr
   const staging = mkdtempSync(join(outDir, '.skill-pack-'));
   try {
     const tree = join(staging, 'package');
-    for (const file of files) {
-      mkdirSync(dirname(join(tree, file.path)), { recursive: true });
-      copyFileSync(file.source, join(tree, file.path));
-    }
+    copyPackageFiles(files, tree);
     const paths = files.map((f) => f.path);
     if (!existsSync(join(tree, PACKAGE_JSON_FILE))) {
       // npm needs a package.json; the manifest stays in skill.json (one manifest per package)

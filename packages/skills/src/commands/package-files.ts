@@ -1,5 +1,5 @@
-import { lstatSync, readdirSync, realpathSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { copyFileSync, lstatSync, mkdirSync, readdirSync, realpathSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { PlugboardError } from '@plugboard/core';
 import { isInside } from '../manifest/contained-path.ts';
 
@@ -69,4 +69,12 @@ export function listPackageFiles(root: string): PackageFile[] {
     }
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Copies the files (see listPackageFiles) into `dest`, keeping their paths. */
+export function copyPackageFiles(files: readonly PackageFile[], dest: string): void {
+  for (const file of files) {
+    mkdirSync(dirname(join(dest, file.path)), { recursive: true });
+    copyFileSync(file.source, join(dest, file.path));
+  }
 }

@@ -3,8 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFil
 import { join } from 'node:path';
 import { list } from 'tar';
 import { describe, expect, it } from 'vitest';
-import { TINY_SHAPES, isPlugboardError, normalizeHfConfig } from '@plugboard/core';
-import type { ModelConfig } from '@plugboard/core';
+import { isPlugboardError, tinyModelConfig } from '@plugboard/core';
 import { loadSkill } from '../manifest/load-skill.ts';
 import { parseSkillManifest } from '../manifest/parse-manifest.ts';
 import { writeFixtureSkill } from '../manifest/write-fixture-skill.ts';
@@ -14,15 +13,7 @@ import { SCAFFOLD_FILES, initSkill } from './init-skill.ts';
 import { installSkill } from './install-skill.ts';
 import { packSkill, tarballName } from './pack-skill.ts';
 
-const CONFIG: ModelConfig = normalizeHfConfig({
-  model_type: 'qwen2',
-  hidden_size: TINY_SHAPES.hiddenSize,
-  num_hidden_layers: TINY_SHAPES.numLayers,
-  num_attention_heads: TINY_SHAPES.numHeads,
-  num_key_value_heads: TINY_SHAPES.numKvHeads,
-  intermediate_size: TINY_SHAPES.intermediateSize,
-  vocab_size: TINY_SHAPES.vocabSize,
-});
+const CONFIG = tinyModelConfig();
 
 async function entriesOf(tarball: string): Promise<string[]> {
   const paths: string[] = [];

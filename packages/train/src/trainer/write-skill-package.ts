@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { PlugboardError } from '@plugboard/core';
 import type { ModelConfig } from '@plugboard/core';
-import { SkillNameSchema, loadSkill, writeSkillManifest } from '@plugboard/skills';
+import { SkillNameSchema, loadSkill, writeFolderWhole, writeSkillManifest } from '@plugboard/skills';
 import type { GenerationDefaults, SkillManifest, SkillManifestInput } from '@plugboard/skills';
 import type { TrainingExample } from '../data/example-schema.ts';
 import { loraGraphLayers } from '../model/parameter-names.ts';
@@ -136,9 +136,8 @@ function manifestOf(out: string, config: ModelConfig, result: TrainResult, adapt
  * (with the full base fingerprint, routing examples, generation defaults,
  * tools; `$schema` next to it), `adapter/` (weights that readAdapter reads,
  * the fingerprint in their metadata) and `report/` (metrics, loss curve,
- * layer importance). Everything is written into a temporary folder beside
- * `out`, checked by loading it as a skill, and renamed into place: a failure
- * leaves nothing behind. Methods without an adapter (full, lisa-sampling) are
+ * layer importance), whole or not at all (writeFolderWhole), after checking
+ * the staged package loads as a skill for its base. Methods without an adapter (full, lisa-sampling) are
  * INVALID_ARGUMENT (see writeTrainingOutput).
  */
 export function writeSkillPackage(out: string, config: ModelConfig, result: TrainResult, options: WriteSkillPackageOptions): SkillManifest {
@@ -148,10 +147,7 @@ export function writeSkillPackage(out: string, config: ModelConfig, result: Trai
       details: { method: result.plan.kind },
     });
   }
-  const parent = dirname(resolve(out));
-  mkdirSync(parent, { recursive: true });
-  const staging = mkdtempSync(join(parent, `.${basename(resolve(out))}.partial-`));
-  try {
+  return writeFolderWhole(out, (staging) => {
     const outputOptions = { baseModelName: options.baseModelName, baseFingerprint: options.baseFingerprint };
     const adapter = writeTrainedAdapter(join(staging, SKILL_ADAPTER_DIR), config, result, outputOptions);
     if (adapter === null) throw new PlugboardError('INVALID_ARGUMENT', `method "${result.plan.kind}" wrote no adapter`);
@@ -159,11 +155,6 @@ export function writeSkillPackage(out: string, config: ModelConfig, result: Trai
     const manifest = writeSkillManifest(staging, manifestOf(out, config, result, adapter, options));
     // the package must load as a skill for its own base before it is published
     loadSkill(staging, { base: { config, fingerprint: options.baseFingerprint } });
-    if (existsSync(out)) rmSync(out, { recursive: true }); // an empty folder (checked above)
-    renameSync(staging, out);
     return manifest;
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tool } from '@langchain/core/tools';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { TINY_SHAPES, normalizeHfConfig } from '@plugboard/core';
+import { tinyModelConfig } from '@plugboard/core';
 import { loadSkill, writeFixtureSkill } from '@plugboard/skills';
 import type { Skill } from '@plugboard/skills';
 import { AgentEventEmitter } from '../events/agent-events.ts';
@@ -13,15 +13,7 @@ import type { AgentTool } from './agent-tool.ts';
 import type { ToolCallRecord } from './call-tools.ts';
 import { callTools } from './call-tools.ts';
 
-const CONFIG = normalizeHfConfig({
-  model_type: 'qwen2',
-  hidden_size: TINY_SHAPES.hiddenSize,
-  num_hidden_layers: TINY_SHAPES.numLayers,
-  num_attention_heads: TINY_SHAPES.numHeads,
-  num_key_value_heads: TINY_SHAPES.numKvHeads,
-  intermediate_size: TINY_SHAPES.intermediateSize,
-  vocab_size: TINY_SHAPES.vocabSize,
-});
+const CONFIG = tinyModelConfig();
 const tmp = mkdtempSync(join(tmpdir(), 'plugboard-call-tools-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
