@@ -18,7 +18,7 @@ describe('openRegularFile', () => {
     expect(new TextDecoder().decode(bytes)).toBe('hello');
   });
 
-  it('refuses a FIFO without blocking, a directory, and names the given code', () => {
+  it('refuses a FIFO without blocking, a directory, a device, and names the given code', () => {
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
     expectPlugboardError(() => openRegularFile(fifo, { invalidCode: 'ADAPTER_INVALID' }), 'ADAPTER_INVALID', 'is a FIFO');
@@ -26,6 +26,8 @@ describe('openRegularFile', () => {
     mkdirSync(folder);
     expectPlugboardError(() => openRegularFile(folder), 'INVALID_ARGUMENT', 'is a directory');
     expectPlugboardError(() => openRegularFile(join(dir, 'missing')), 'FILE_NOT_FOUND');
+    // a character device every Linux has
+    expectPlugboardError(() => openRegularFile('/dev/null', { invalidCode: 'ADAPTER_INVALID' }), 'ADAPTER_INVALID', 'is a device file');
   });
 
   it('with O_NOFOLLOW refuses a symlink as the last component (ELOOP)', () => {
