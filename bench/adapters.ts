@@ -1,8 +1,9 @@
 /**
- * pnpm exec tsx bench/adapters.ts [--threads 2] [--prompt-tokens 32] [--new-tokens 32]
+ * pnpm exec tsx bench/adapters.ts [--threads 2] [--prompt-tokens 32] [--new-tokens 32] [--only load]
  *
  * The adapter bank on a random model with Qwen2.5-0.5B's exact shapes (fp32):
- * switching between resident adapters, loading a ~9 MB PEFT LoRA from disk,
+ * switching between resident adapters, loading a ~9 MB PEFT LoRA from disk
+ * (cold: dropped from the page cache first; and warm),
  * decode speed with LoRA / LISA-sparse LoRA / bottleneck slots active versus
  * the same model built without slots, a batch of 4 rows on 4 different
  * adapters versus the same 4 requests one after another, and the first-token
@@ -16,6 +17,7 @@ import { QWEN25_05B_SHAPES, ensureFixtureModel, randomLoadedBottleneck, randomLo
 import type { AdapterBank, AdapterSlotLayout, LoraModule, Model, ModelConfig } from '@plugboard/core';
 import { log, median, parseFlags, printResult, round } from './lib/bench-io.ts';
 import { switchTtftMs } from './lib/switch-ttft.ts';
+import { dropFromPageCache } from './lib/drop-page-cache.ts';
 
 const flags = parseFlags(process.argv.slice(2));
 const root = join(import.meta.dirname, '..');
@@ -91,18 +93,39 @@ function swapMicros(model: Model, bank: AdapterBank, ids: string[]): number {
   return median(samples.slice(1000));
 }
 
-/** Median ms to read a PEFT LoRA folder and make it resident (evicted again between runs). */
-function coldLoadMs(config: ModelConfig, bank: AdapterBank, dir: string): { ms: number; bytes: number } {
-  const times: number[] = [];
-  let bytes = 0;
-  for (let run = 0; run < 6; run++) {
-    const started = performance.now();
-    const handle = bank.load(readAdapter(dir, { config }));
-    times.push(performance.now() - started);
-    bytes = handle.bytes;
-    bank.evict(handle.id);
+/** ms to read a PEFT LoRA folder and make it resident (evicted again after each run). */
+function timeLoad(config: ModelConfig, bank: AdapterBank, dir: string): { ms: number; bytes: number } {
+  const started = performance.now();
+  const handle = bank.load(readAdapter(dir, { config }));
+  const ms = performance.now() - started;
+  bank.evict(handle.id);
+  return { ms, bytes: handle.bytes };
+}
+
+/**
+ * Median ms to load a PEFT LoRA folder from disk with its files dropped from
+ * the page cache before each run (cold: a skill loaded for the first time
+ * since boot), and with them cached (warm: a skill evicted from the bank and
+ * loaded again). `residentAfterDrop` is what fincore still saw cached (0 when
+ * the drop worked; null without fincore).
+ */
+function loadMs(config: ModelConfig, bank: AdapterBank, dir: string): { coldMs: number; warmMs: number; bytes: number; residentAfterDrop: number | null } {
+  timeLoad(config, bank, dir); // warms the code paths, not the file
+  const cold: number[] = [];
+  let residentAfterDrop: number | null = 0;
+  for (let run = 0; run < 5; run++) {
+    const left = dropFromPageCache(dir);
+    residentAfterDrop = left === null || residentAfterDrop === null ? null : Math.max(residentAfterDrop, left);
+    cold.push(timeLoad(config, bank, dir).ms);
   }
-  return { ms: median(times.slice(1)), bytes };
+  const warm: number[] = [];
+  let bytes = 0;
+  for (let run = 0; run < 5; run++) {
+    const loaded = timeLoad(config, bank, dir);
+    warm.push(loaded.ms);
+    bytes = loaded.bytes;
+  }
+  return { coldMs: median(cold), warmMs: median(warm), bytes, residentAfterDrop };
 }
 
 /** Tokens/s (prefill included) of 4 requests on 4 adapters in one batch, divided by the same 4 one after another. */
@@ -124,16 +147,27 @@ mkdirSync(join(root, '.cache', 'bench-models'), { recursive: true });
 log('writing the Qwen2.5-0.5B-shaped fixture (cached after the first run)');
 const { dir, config } = ensureFixtureModel(join(root, '.cache', 'bench-models', 'qwen2.5-0.5b-shaped'), { ...QWEN25_05B_SHAPES, architecture: 'qwen2' });
 
-log('base model (no adapter slots)');
-const base = await open(dir, null);
-
 log(`LoRA slots: rank ${RANK} on q,k,v,o in every layer, 5 slots`);
 const lora = await open(dir, { slots: 5, lora: { rank: RANK, modules: QKVO } });
 const bank = createAdapterBank(lora);
 const peftDir = join(root, '.cache', 'bench-adapters', 'lora-r16-qkvo');
 const written = writeRandomPeftLora(peftDir, { config, rank: RANK, alpha: 32, modules: QKVO, seed: 1, scale: 0.01 });
-const cold = coldLoadMs(config, bank, written.dir);
-log(`  cold load ${round(cold.ms)} ms for ${round(cold.bytes / 1e6)} MB`);
+const load = loadMs(config, bank, written.dir);
+log(`  load ${round(load.coldMs)} ms cold (page cache dropped, ${load.residentAfterDrop ?? 'unknown'} bytes left cached), ${round(load.warmMs)} ms warm, ${round(load.bytes / 1e6)} MB`);
+const loadFigures = {
+  load_cold_ms: round(load.coldMs),
+  load_warm_ms: round(load.warmMs),
+  load_cold_resident_bytes_after_drop: load.residentAfterDrop,
+  load_adapter_mb: round(load.bytes / 1e6),
+};
+if (flags.only === 'load') {
+  await lora.dispose();
+  printResult({ model: 'qwen2.5-0.5b-shaped fp32 (random weights)', ...loadFigures });
+  process.exit(0);
+}
+
+log('base model (no adapter slots)');
+const base = await open(dir, null);
 const ids = [1, 2, 3, 4].map((seed) => bank.load(randomLoadedLora(config, { rank: RANK, modules: QKVO, seed, scale: 0.01 })).id);
 const slots = ids.map((id) => bank.get(id)!.slot);
 const swapUs = swapMicros(lora, bank, ids);
@@ -174,8 +208,7 @@ printResult({
   prompt_tokens: promptTokens,
   new_tokens: newTokens,
   swap_resident_us: round(swapUs, 3),
-  load_cold_ms: round(cold.ms),
-  load_cold_adapter_mb: round(cold.bytes / 1e6),
+  ...loadFigures,
   base_decode_tokens_per_s: round(baseRate),
   decode_overhead_lora_r16_qkvo: round(loraOverhead, 3),
   decode_overhead_lisa_r16_3layers: round(lisaOverhead, 3),

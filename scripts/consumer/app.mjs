@@ -3,8 +3,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAdapterBank, loadModel, TINY_SHAPES, writeFixtureModel } from '@plugboard/core';
-import { SkillRegistry, writeFixtureSkill } from '@plugboard/skills';
+import { createAdapterBank, loadModel } from '@plugboard/core';
+import { TINY_SHAPES, writeFixtureModel } from '@plugboard/core/testing';
+import { SkillRegistry } from '@plugboard/skills';
+import { writeFixtureSkill } from '@plugboard/skills/testing';
 import { RulesRouter, createAgent } from '@plugboard/router';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';

@@ -25,6 +25,11 @@ export function modelArg(value: string): Promise<string> {
   return resolveModel(value, hubOptionsWithProgress());
 }
 
+/** The same for an optional flag. */
+export async function optionalModelArg(value: string | undefined): Promise<string | undefined> {
+  return value === undefined ? undefined : modelArg(value);
+}
+
 export function pullWithProgress(id: string, options: HubOptions = {}): Promise<PulledModel> {
   return pullModel(id, hubOptionsWithProgress(options));
 }

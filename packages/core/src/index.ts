@@ -17,6 +17,7 @@ export * from './hf/half-precision.ts';
 export { MAX_SAFETENSORS_HEADER_BYTES } from './hf/safetensors-header.ts';
 export * from './hf/safetensors-index.ts';
 export * from './hf/safetensors-file.ts';
+export * from './hf/open-regular-file.ts';
 export * from './hf/safetensors-weights.ts';
 export * from './hf/validate-weights.ts';
 export * from './hf/safetensors-writer.ts';

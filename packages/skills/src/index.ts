@@ -23,11 +23,18 @@ export * from './manifest/skill-problems.ts';
 export * from './manifest/base-compatibility.ts';
 export * from './manifest/package-consistency.ts';
 export * from './manifest/read-skill-adapter.ts';
+export * from './manifest/skill-json-schema.ts';
+export * from './manifest/write-skill-manifest.ts';
+export * from './manifest/write-folder-whole.ts';
+export * from './manifest/read-text-examples.ts';
 export * from './registry/skill-registry.ts';
 export * from './registry/skill-route.ts';
 export * from './commands/validate-skill.ts';
 export * from './commands/inspect-skill.ts';
 export * from './commands/command-base.ts';
+export * from './commands/init-skill.ts';
+export * from './commands/pack-skill.ts';
+export * from './commands/install-skill.ts';
 export type { SkillProblem } from './manifest/skill-problem.ts';
 
 // types the public API refers to

@@ -25,6 +25,7 @@ export * from './trainer/trainer.ts';
 export * from './trainer/train-options.ts';
 export * from './trainer/checkpoint.ts';
 export * from './trainer/write-training-output.ts';
+export * from './trainer/write-skill-package.ts';
 export * from './trainer/exact-match.ts';
 export * from './trainer/adamw.ts';
 export * from './trainer/lr-schedule.ts';

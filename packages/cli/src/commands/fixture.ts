@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { SUPPORTED_ARCHITECTURES } from '@plugboard/core';
 import { QWEN25_05B_SHAPES, TINY_SHAPES, ensureFixtureModel } from '@plugboard/core/testing';
+import { nonNegativeIntFlag } from '../flags/number-flags.ts';
 
 const PRESETS = { tiny: TINY_SHAPES, 'qwen2.5-0.5b': QWEN25_05B_SHAPES } as const;
 
@@ -21,7 +22,7 @@ export function registerFixture(program: Command): void {
     .addOption(new Option('--preset <name>', 'shapes').choices(Object.keys(PRESETS)).default('tiny'))
     .addOption(new Option('--arch <name>', 'architecture').choices(SUPPORTED_ARCHITECTURES).default('qwen2'))
     .addOption(new Option('--dtype <dtype>', 'stored dtype').choices(['F32', 'F16', 'BF16']).default('F32'))
-    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 0)
+    .option('--seed <n>', 'random seed', nonNegativeIntFlag, 0)
     .action((flags: FixtureFlags) => {
       const fixture = ensureFixtureModel(flags.out, {
         ...PRESETS[flags.preset],

@@ -5,6 +5,7 @@ import type { Prompt } from '@plugboard/core';
 import { SkillRegistry } from '@plugboard/skills';
 import { loadModelForSkills } from '../chat/skill-model.ts';
 import { modelArg } from '../model-arg.ts';
+import { intFlag, nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
 
 interface GenerateFlags {
   model: string;
@@ -25,8 +26,6 @@ interface GenerateFlags {
   skill?: string;
 }
 
-const int = (v: string) => Number.parseInt(v, 10);
-const num = (v: string) => Number.parseFloat(v);
 const collect = (v: string, all: string[]) => [...all, v];
 
 export function registerGenerate(program: Command): void {
@@ -38,15 +37,15 @@ export function registerGenerate(program: Command): void {
     .option('--chat', 'wrap the prompt as a user message with the chat template')
     .option('--system <text>', 'system message (implies --chat)')
     .addOption(new Option('--dtype <dtype>', 'compute precision').choices(MODEL_DTYPES).default('fp32'))
-    .option('--max-tokens <n>', 'maximum new tokens', int, 128)
-    .option('--temperature <t>', '0 = greedy', num, 0.7)
-    .option('--top-k <k>', '0 = off', int, 0)
-    .option('--top-p <p>', '1 = off', num, 1)
-    .option('--min-p <p>', '0 = off', num, 0)
-    .option('--repetition-penalty <r>', '1 = off', num, 1)
-    .option('--seed <n>', 'random seed', int)
+    .option('--max-tokens <n>', 'maximum new tokens', positiveIntFlag, 128)
+    .option('--temperature <t>', '0 = greedy', numberFlag, 0.7)
+    .option('--top-k <k>', '0 = off', nonNegativeIntFlag, 0)
+    .option('--top-p <p>', '1 = off', numberFlag, 1)
+    .option('--min-p <p>', '0 = off', numberFlag, 0)
+    .option('--repetition-penalty <r>', '1 = off', numberFlag, 1)
+    .option('--seed <n>', 'random seed', intFlag)
     .option('--stop <text>', 'stop string (repeatable)', collect, [])
-    .option('--threads <n>', 'intra-op threads', int)
+    .option('--threads <n>', 'intra-op threads', positiveIntFlag)
     .option('--skill <dir>', 'a skill package folder: its adapter is loaded into a bank slot and generates')
     .option('--no-prepack', 'read fp32 weights in place from the cached graph: loads several times faster, fp32 matmuls a little slower')
     .action(async (flags: GenerateFlags) => {

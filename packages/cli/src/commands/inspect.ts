@@ -24,7 +24,7 @@ export function registerInspect(program: Command): void {
         `on disk      ${formatBytes(info.storedBytes)}`,
         `memory       fp32 ${formatBytes(info.memoryBytes.fp32)}, int8 ${formatBytes(info.memoryBytes.int8)}, int4 ${formatBytes(info.memoryBytes.int4)}`,
         `KV cache     ${formatBytes(info.kvBytesPerToken)} per token`,
-        `fingerprint  ${info.weightsFingerprint.slice(0, 16)}`,
+        `fingerprint  ${info.weightsFingerprint}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });

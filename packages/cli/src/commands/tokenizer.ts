@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runTokenizerTrain } from '@plugboard/train';
+import { positiveIntFlag } from '../flags/number-flags.ts';
 import { ProgressBar } from '../progress-bar.ts';
 
 export function registerTokenizer(program: Command): void {
@@ -8,9 +9,9 @@ export function registerTokenizer(program: Command): void {
     .command('train')
     .description('train a byte-level BPE tokenizer (tokenizer.json + tokenizer_config.json with a ChatML template)')
     .requiredOption('--input <files...>', 'text files')
-    .requiredOption('--vocab <n>', 'vocabulary size', (v) => Number.parseInt(v, 10))
+    .requiredOption('--vocab <n>', 'vocabulary size', positiveIntFlag)
     .requiredOption('--out <dir>', 'output folder')
-    .option('--min-frequency <n>', 'smallest pair count to merge', (v) => Number.parseInt(v, 10))
+    .option('--min-frequency <n>', 'smallest pair count to merge', positiveIntFlag)
     .action((flags: { input: string[]; vocab: number; out: string; minFrequency?: number }) => {
       let bar: ProgressBar | undefined;
       const report = runTokenizerTrain({

@@ -1,15 +1,15 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { runTrain } from '@plugboard/train';
+import { defaultCheckpointDir, runTrain } from '@plugboard/train';
+import { locateSkill, readSkillManifest, readTextExamples } from '@plugboard/skills';
+import { packageInputFromManifest } from '@plugboard/train';
+import type { SkillPackageInput } from '@plugboard/train';
 import type { MethodOptionsInput } from '@plugboard/train';
+import { intListFlag, nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { modelArg } from '../model-arg.ts';
 
 const METHODS = ['full', 'lora', 'adapter', 'lisa', 'lisa-sampling'] as const;
-const int = (v: string) => Number.parseInt(v, 10);
-const num = (v: string) => Number.parseFloat(v);
-const ints = (v: string) => v.split(',').map(int);
 
 interface TrainFlags {
   base: string;
@@ -36,7 +36,20 @@ interface TrainFlags {
   restoreBest: boolean;
   checkpointEvery: number;
   resume?: boolean;
+  checkpointDir?: string;
+  name?: string;
+  skillVersion?: string;
+  description?: string;
+  routeExamples?: string;
+  outOfScope?: string;
+  keywords?: string;
+  tools?: string;
+  systemPrompt?: string;
+  raw?: boolean;
+  from?: string;
 }
+
+const list = (value: string) => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 function methodOf(flags: TrainFlags): MethodOptionsInput {
   const lora = { rank: flags.rank, alpha: flags.alpha, useRslora: flags.rslora ?? false, modules: flags.modules.split(',') as ('q' | 'k' | 'v' | 'o')[] };
@@ -54,6 +67,22 @@ function methodOf(flags: TrainFlags): MethodOptionsInput {
   }
 }
 
+/** The manifest fields: the --from manifest's, overridden by the flags given. */
+function skillInput(flags: TrainFlags): SkillPackageInput {
+  const from = flags.from === undefined ? {} : packageInputFromManifest(readSkillManifest(locateSkill(flags.from).root).manifest);
+  const given: SkillPackageInput = {
+    name: flags.name,
+    version: flags.skillVersion,
+    description: flags.description,
+    routeExamples: flags.routeExamples === undefined ? undefined : readTextExamples(flags.routeExamples, 'routing.examples'),
+    outOfScope: flags.outOfScope === undefined ? undefined : readTextExamples(flags.outOfScope, 'routing.outOfScope'),
+    keywords: flags.keywords === undefined ? undefined : list(flags.keywords),
+    tools: flags.tools === undefined ? undefined : list(flags.tools),
+    systemPrompt: flags.systemPrompt,
+  };
+  return { ...from, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) };
+}
+
 export function registerTrain(program: Command): void {
   program
     .command('train')
@@ -61,29 +90,40 @@ export function registerTrain(program: Command): void {
     .requiredOption('--base <dir|id>', 'base model folder or hub id org/name[@revision]')
     .requiredOption('--data <file>', 'JSONL: {"prompt","completion"} or {"messages":[...]} per line')
     .addOption(new Option('--method <name>', 'what to train').choices(METHODS).default('lora'))
-    .requiredOption('--out <dir>', 'output folder (adapter or model, metrics, loss curve)')
-    .option('--steps <n>', 'optimizer steps', int, 100)
-    .option('--batch <n>', 'rows per step', int, 8)
-    .option('--sequence <n>', 'tokens per row', int, 128)
-    .option('--lr <x>', 'peak learning rate', num, 1e-3)
-    .option('--seed <n>', 'random seed', int, 0)
-    .option('--rank <n>', 'LoRA rank', int, 8)
-    .option('--alpha <x>', 'LoRA alpha', num, 16)
+    .requiredOption('--out <dir>', 'output folder: a skill package (lora, lisa, adapter) or a model folder (full, lisa-sampling)')
+    .option('--steps <n>', 'optimizer steps', positiveIntFlag, 100)
+    .option('--batch <n>', 'rows per step', positiveIntFlag, 8)
+    .option('--sequence <n>', 'tokens per row', positiveIntFlag, 128)
+    .option('--lr <x>', 'peak learning rate', numberFlag, 1e-3)
+    .option('--seed <n>', 'random seed', nonNegativeIntFlag, 0)
+    .option('--rank <n>', 'LoRA rank', positiveIntFlag, 8)
+    .option('--alpha <x>', 'LoRA alpha', numberFlag, 16)
     .option('--rslora', 'scale by alpha/sqrt(rank)')
     .option('--modules <list>', 'LoRA target modules', 'q,k,v,o')
-    .option('--layers <list>', 'only these layers (lora, adapter)', ints)
-    .option('--top-k <n>', 'lisa: layers the probe keeps', int, 2)
-    .option('--width <n>', 'adapter bottleneck width', int, 16)
+    .option('--layers <list>', 'only these layers (lora, adapter)', intListFlag)
+    .option('--top-k <n>', 'lisa: layers the probe keeps', positiveIntFlag, 2)
+    .option('--width <n>', 'adapter bottleneck width', positiveIntFlag, 16)
     .addOption(new Option('--activation <name>', 'adapter activation').choices(['gelu', 'relu', 'silu']).default('gelu'))
-    .option('--gamma <n>', 'lisa-sampling: layers unfrozen at a time', int, 2)
-    .option('--period <n>', 'lisa-sampling: steps between resampling', int, 5)
-    .option('--eval-every <n>', 'held-out eval every n steps (0: at the end)', int, 0)
-    .option('--patience <n>', 'early stopping after n evals without improvement', int)
+    .option('--gamma <n>', 'lisa-sampling: layers unfrozen at a time', positiveIntFlag, 2)
+    .option('--period <n>', 'lisa-sampling: steps between resampling', positiveIntFlag, 5)
+    .option('--eval-every <n>', 'held-out eval every n steps (0: at the end)', nonNegativeIntFlag, 0)
+    .option('--patience <n>', 'early stopping after n evals without improvement', positiveIntFlag)
     .option('--no-restore-best', 'on an early stop keep the last parameters, not those of the best eval')
-    .option('--checkpoint-every <n>', 'checkpoint every n steps (0: at the end and on Ctrl-C)', int, 0)
-    .option('--resume', 'continue from OUT/checkpoint')
+    .option('--checkpoint-every <n>', 'checkpoint every n steps (0: at the end and on Ctrl-C)', nonNegativeIntFlag, 0)
+    .option('--resume', 'continue from the checkpoint folder')
+    .option('--checkpoint-dir <dir>', 'checkpoint folder (default: under the cache, keyed by --out; never inside the package)')
+    .option('--name <name>', 'skill name (default: the --out folder name)')
+    .option('--from <dir>', 'take name, version, description, routing, tools, system prompt and generation defaults from this skill folder\'s manifest (e.g. one made by skill init)')
+    .option('--skill-version <semver>', 'skill version (default 0.1.0)')
+    .option('--description <text>', 'skill description')
+    .option('--route-examples <file>', 'routing examples, one per line (default: the training prompts, deduplicated, at most 32)')
+    .option('--out-of-scope <file>', 'texts that are not this skill, one per line (routing.outOfScope)')
+    .option('--keywords <list>', 'routing keywords, comma-separated')
+    .option('--tools <list>', 'the tools the skill may call, comma-separated (default: every tool; "" for none)')
+    .option('--system-prompt <text>', 'the skill\'s system prompt')
+    .option('--raw', 'write the raw adapter files and report instead of a skill package')
     .action(async (flags: TrainFlags) => {
-      const checkpointDir = join(flags.out, 'checkpoint');
+      const checkpointDir = flags.checkpointDir ?? defaultCheckpointDir(flags.out);
       const controller = new AbortController();
       process.once('SIGINT', () => {
         process.stderr.write('\nstopping at the next step boundary; writing a checkpoint…\n');
@@ -108,13 +148,14 @@ export function registerTrain(program: Command): void {
           checkpointEvery: flags.checkpointEvery,
         },
         resumeFrom: flags.resume ? checkpointDir : undefined,
+        skill: flags.raw ? false : skillInput(flags),
         onProgress: (p) => bar.update(p.step, `loss ${p.loss.toFixed(3)} ${p.tokensPerSecond.toFixed(0)} tok/s${p.evalLoss === undefined ? '' : ` eval ${p.evalLoss.toFixed(3)}`}`),
         signal: controller.signal,
       });
       bar.done();
       const last = result.state.curve.at(-1);
       process.stdout.write(
-        `${JSON.stringify({ out: flags.out, method: result.plan.kind, steps: result.state.step, stopReason: result.stopReason, trainableParameters: result.trainableParameters, finalLoss: last?.loss ?? null }, null, 2)}\n`,
+        `${JSON.stringify({ out: flags.out, skill: result.manifest?.name ?? null, method: result.plan.kind, steps: result.state.step, stopReason: result.stopReason, trainableParameters: result.trainableParameters, finalLoss: last?.loss ?? null, checkpointDir }, null, 2)}\n`,
       );
       if (result.stopReason === 'aborted') process.stderr.write(`checkpoint in ${checkpointDir}; continue with --resume\n`);
     });

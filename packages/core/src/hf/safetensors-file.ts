@@ -1,6 +1,8 @@
-import { closeSync, existsSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync } from 'node:fs';
 import { PlugboardError } from '../errors/plugboard-error.ts';
 import { contentSha256 } from './content-hash-index.ts';
+import { openRegularFile } from './open-regular-file.ts';
+import type { FileOpener } from './open-regular-file.ts';
 import { bfloat16BitsToFloat32, float16BitsToFloat32 } from './half-precision.ts';
 import { readExactly } from './read-exactly.ts';
 import { checkHeaderLength, corrupt, parseSafetensorsHeader } from './safetensors-header.ts';
@@ -32,13 +34,14 @@ export class SafetensorsFile {
     this.metadata = header.metadata;
   }
 
-  static open(path: string): SafetensorsFile {
+  /** `open` opens the file (default: regular files only); a caller that must confine reads passes its own. */
+  static open(path: string, options: { open?: FileOpener } = {}): SafetensorsFile {
     if (!existsSync(path)) {
       throw new PlugboardError('FILE_NOT_FOUND', `safetensors file ${path} does not exist: check the model folder`, {
         details: { path },
       });
     }
-    const fd = openSync(path, 'r');
+    const fd = (options.open ?? ((p: string) => openRegularFile(p, { invalidCode: 'SAFETENSORS_CORRUPT' })))(path);
     try {
       const size = fstatSync(fd).size;
       if (size < 8) throw corrupt(path, `the file has ${size} bytes, fewer than the 8-byte header length prefix`);
@@ -52,6 +55,11 @@ export class SafetensorsFile {
       closeSync(fd);
       throw error;
     }
+  }
+
+  /** bytes of the JSON header (after the 8-byte length prefix) */
+  get headerLength(): number {
+    return this.headerBytes.length;
   }
 
   names(): string[] {

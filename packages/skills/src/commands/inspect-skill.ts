@@ -28,7 +28,8 @@ export interface SkillInspection {
   baseModel: SkillManifest['baseModel'];
   lisa: SkillManifest['lisa'] | null;
   routing: { examples: number; keywords: string[] };
-  tools: string[];
+  /** the tools the skill may call; null = every tool the agent has */
+  tools: string[] | null;
   /** against the base model given in the options; null when none was */
   compatibility: { ok: boolean; problems: SkillProblem[] } | null;
 }
@@ -56,7 +57,7 @@ export function inspectSkill(target: string, options: CommandBaseOptions = {}): 
     baseModel: manifest.baseModel,
     lisa: manifest.lisa ?? null,
     routing: { examples: manifest.routing.examples.length, keywords: manifest.routing.keywords ?? [] },
-    tools: manifest.tools,
+    tools: manifest.tools ?? null,
     compatibility: problems === null ? null : { ok: problems.length === 0, problems },
   };
 }

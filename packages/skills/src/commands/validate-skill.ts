@@ -1,3 +1,4 @@
+import { PlugboardError } from '@plugboard/core';
 import { openSkill } from '../manifest/load-skill.ts';
 import { packageConsistencyProblems } from '../manifest/package-consistency.ts';
 import type { Skill } from '../manifest/skill.ts';
@@ -47,4 +48,13 @@ export function validateSkill(target: string, options: CommandBaseOptions = {}):
     problems,
     summary: summarize(target, skill, problems, against),
   };
+}
+
+/** Throws a validation's first problem as a PlugboardError saying what could not be done (`cannot pack DIR`), with every problem in its details. */
+export function throwIfInvalid(validation: SkillValidation, what: string): void {
+  if (validation.ok) return;
+  const first = validation.problems[0];
+  throw new PlugboardError(first?.code ?? 'MANIFEST_INVALID', `${what}: ${validation.summary}. ${first?.message ?? ''}`.trim(), {
+    details: { problems: validation.problems },
+  });
 }

@@ -8,7 +8,7 @@ import { PlugboardAdapterManifestSchema } from '@plugboard/core';
 import { SwiftAdapterConfigSchema } from '@plugboard/core';
 import { readAdapterWeightsHeader } from './adapter-weights-header.ts';
 import type { AdapterWeightsHeader } from './adapter-weights-header.ts';
-import { resolveInside } from './contained-path.ts';
+import { openerInside, resolveInside } from './contained-path.ts';
 import { readJsonInside } from './read-json-inside.ts';
 import type { SkillManifest } from './skill-manifest.ts';
 
@@ -67,7 +67,8 @@ function sortedUnique(values: Iterable<number>): number[] {
  */
 export function summarizeAdapter(root: string, dir: string, adapter: SkillManifest['adapter']): AdapterSummary {
   const config = readFormatConfig(root, dir, adapter.format);
-  const weights = readAdapterWeightsHeader(resolveInside(root, relative(root, join(dir, ADAPTER_WEIGHTS_FILE)), 'adapter weights'));
+  const weightsPath = resolveInside(root, relative(root, join(dir, ADAPTER_WEIGHTS_FILE)), 'adapter weights');
+  const weights = readAdapterWeightsHeader(weightsPath, openerInside(root, 'adapter weights', 'ADAPTER_INVALID'));
   const names = weights.tensors.map((t) => t.name);
   const lora = adapter.kind === 'lora' ? names.map(parsePeftWeightKey).filter((key) => key !== null) : [];
   const layers = sortedUnique(names.map((name) => LAYER_IN_NAME.exec(name)?.[1]).filter((l) => l !== undefined).map(Number));

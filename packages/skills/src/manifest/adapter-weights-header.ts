@@ -1,6 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { PlugboardError, SafetensorsFile, isPlugboardError } from '@plugboard/core';
-import type { TensorInfo } from '@plugboard/core';
+import type { FileOpener, TensorInfo } from '@plugboard/core';
 import { BASE_FINGERPRINT_METADATA_KEY } from '@plugboard/core';
 
 /** An adapter weights file as its header describes it; no tensor data is read. */
@@ -15,17 +14,6 @@ export interface AdapterWeightsHeader {
   baseFingerprint: string | null;
 }
 
-function headerLength(path: string): number {
-  const fd = openSync(path, 'r');
-  try {
-    const prefix = new Uint8Array(8);
-    readSync(fd, prefix, 0, 8, 0);
-    return Number(new DataView(prefix.buffer).getBigUint64(0, true));
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function invalid(path: string, problem: string, cause?: unknown): PlugboardError {
   return new PlugboardError('ADAPTER_INVALID', `adapter weights ${path} ${problem}; re-export the adapter`, { cause, details: { path } });
 }
@@ -33,12 +21,13 @@ function invalid(path: string, problem: string, cause?: unknown): PlugboardError
 /**
  * Reads an adapter's safetensors header and checks the file's size is exactly
  * what the header declares: a truncated file, trailing bytes, or gaps between
- * tensors are ADAPTER_INVALID before any weight is read.
+ * tensors are ADAPTER_INVALID before any weight is read. `open` opens the
+ * file (a skill passes openerInside, so it stays inside the package).
  */
-export function readAdapterWeightsHeader(path: string): AdapterWeightsHeader {
+export function readAdapterWeightsHeader(path: string, open: FileOpener): AdapterWeightsHeader {
   let file: SafetensorsFile;
   try {
-    file = SafetensorsFile.open(path);
+    file = SafetensorsFile.open(path, { open });
   } catch (error) {
     if (isPlugboardError(error, 'SAFETENSORS_CORRUPT') || isPlugboardError(error, 'SAFETENSORS_HEADER_TOO_LARGE')) {
       throw invalid(path, `is not a valid safetensors file (${error.message})`, error);
@@ -48,7 +37,7 @@ export function readAdapterWeightsHeader(path: string): AdapterWeightsHeader {
   try {
     const tensors = file.names().map((name) => file.info(name));
     const dataBytes = tensors.reduce((sum, t) => sum + t.byteLength, 0);
-    const declared = 8 + headerLength(path) + dataBytes;
+    const declared = 8 + file.headerLength + dataBytes;
     if (declared !== file.size) {
       throw invalid(path, `is ${file.size} bytes but its header declares ${declared} (header plus ${dataBytes} bytes of tensors)`);
     }

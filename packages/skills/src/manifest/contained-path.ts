@@ -1,6 +1,7 @@
-import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
+import { constants, existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep, win32 } from 'node:path';
-import { PlugboardError } from '@plugboard/core';
+import { PlugboardError, openRegularFile } from '@plugboard/core';
+import type { ErrorCode, FileOpener } from '@plugboard/core';
 
 function escape(message: string, details: Record<string, unknown>): PlugboardError {
   return new PlugboardError('PATH_ESCAPE', message, { details });
@@ -38,6 +39,28 @@ export function resolveInside(root: string, path: string, field: string): string
     });
   }
   return real;
+}
+
+/**
+ * Opens a file of the package for reading (see resolveInside) and returns its
+ * descriptor. The real path is opened with O_NOFOLLOW and checked on the
+ * opened descriptor, so a file swapped for a symlink, a directory, a FIFO or a
+ * device after the package was loaded is refused at the moment it is read:
+ * PATH_ESCAPE for a link, `invalidCode` for anything but a regular file.
+ */
+export function openInside(root: string, path: string, field: string, invalidCode: ErrorCode): number {
+  const real = resolveInside(root, path, field);
+  try {
+    return openRegularFile(real, { invalidCode, flags: constants.O_NOFOLLOW });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
+    throw escape(`${field} "${path}" became a symlink while it was being opened; ship the files inside the skill package ${root}`, { field, path });
+  }
+}
+
+/** A FileOpener for core's readers (they pass absolute paths) that keeps every read inside the package at `root`. */
+export function openerInside(root: string, field: string, invalidCode: ErrorCode): FileOpener {
+  return (path) => openInside(root, relative(root, path), `${field} ${relative(root, path)}`, invalidCode);
 }
 
 /** Entries a folder walk looks at before giving up: adapter folders hold a handful of files. */

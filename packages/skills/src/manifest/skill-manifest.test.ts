@@ -26,7 +26,9 @@ describe('parseSkillManifest', () => {
     const manifest = parseSkillManifest(VALID, 'test manifest');
     expect(manifest.name).toBe('@acme/sql-helper');
     expect(manifest.activation).toBe('activated');
-    expect(manifest.tools).toEqual([]);
+    // no tools field: the skill may call every tool (undefined), unlike tools: [] (none)
+    expect(manifest.tools).toBeUndefined();
+    expect(parseSkillManifest({ ...VALID, tools: [] }, 'test manifest').tools).toEqual([]);
     expect(manifest.systemPrompt).toBe('');
     // only what the author set: no library sampling defaults leak in
     expect(manifest.generation).toEqual({});
@@ -84,5 +86,13 @@ describe('parseSkillManifest', () => {
       expect(parseSkillManifest({ ...VALID, adapter: { kind: 'adapter', path: 'a', format } }, 'm').adapter.format).toBe(format);
     }
     expect(manifestError({ ...VALID, adapter: { kind: 'adapter', path: 'a', format: 'peft' } }).details?.fields).toEqual(['adapter.format']);
+  });
+
+  it('refuses routing keywords that are blank or have no word character once trimmed', () => {
+    const error = manifestError({ ...VALID, routing: { examples: ['x'], keywords: ['sql', '   ', '--'] } });
+    expect(error.code).toBe('MANIFEST_INVALID');
+    expect(error.details?.fields).toEqual(['routing.keywords.1', 'routing.keywords.2']);
+    // keywords are stored trimmed, as the router matches them
+    expect(parseSkillManifest({ ...VALID, routing: { examples: ['x'], keywords: [' sql '] } }, 'test').routing.keywords).toEqual(['sql']);
   });
 });

@@ -34,10 +34,24 @@ export const SkillBaseModelSchema = z.strictObject({
   fingerprint: z.string().regex(FINGERPRINT, 'must be a weights fingerprint (64 lower-case hex digits)').optional(),
 });
 
+/** A letter, digit or underscore: what the rules router's whole-word match anchors on. */
+const WORD_CHARACTER = /[\p{L}\p{N}_]/u;
+
+/**
+ * A routing keyword, checked after the trimming the router applies: a blank
+ * keyword would become an empty pattern that matches every text.
+ */
+export const SkillKeywordSchema = z
+  .string()
+  .trim()
+  .regex(WORD_CHARACTER, 'a keyword needs at least one letter, digit or underscore (a blank one would match every text)');
+
 /** What the router learns the skill from: route = { name, examples, keywords }. */
 export const SkillRoutingSchema = z.strictObject({
   examples: z.array(z.string().min(1)).min(1, 'give at least one example step text, so a router can learn the skill'),
-  keywords: z.array(z.string().min(1)).optional(),
+  keywords: z.array(SkillKeywordSchema).optional(),
+  /** texts that are NOT this skill's (near misses, other domains): lets a router learn to say "none" */
+  outOfScope: z.array(z.string().min(1)).optional(),
 });
 
 /** A LISA-sparse skill: the layers that carry its adapter, chosen by the importance probe. */
@@ -58,6 +72,8 @@ export const SkillLisaSchema = z
  * package.json). Unknown keys are rejected so a typo fails loudly.
  */
 export const SkillManifestSchema = z.strictObject({
+  /** the JSON Schema editors validate the file with (skill.schema.json); ignored by Plugboard */
+  $schema: z.string().optional(),
   name: SkillNameSchema,
   version: z.string().regex(SEMVER, 'must be a semantic version such as 1.0.0'),
   description: z.string().min(1),
@@ -65,8 +81,8 @@ export const SkillManifestSchema = z.strictObject({
   baseModel: SkillBaseModelSchema,
   routing: SkillRoutingSchema,
   systemPrompt: z.string().default(''),
-  /** names of the tools the skill may call */
-  tools: z.array(z.string().min(1)).default([]),
+  /** names of the tools the skill may call: absent = every tool the agent has, [] = none */
+  tools: z.array(z.string().min(1)).optional(),
   generation: GenerationDefaultsSchema.default({}),
   lisa: SkillLisaSchema.optional(),
   /** `activated`: the adapter applies from the skill's invocation on (the shared prefix stays base); `full`: to every token */

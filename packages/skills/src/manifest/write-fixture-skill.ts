@@ -87,7 +87,7 @@ export function writeFixtureSkill(dir: string, options: FixtureSkillOptions): Fi
       baseModel: { name: options.baseModelName ?? 'fixture-base', fingerprint: options.baseFingerprint },
       routing: { examples: options.examples ?? [`a request for ${name}`], keywords: options.keywords },
       systemPrompt: options.systemPrompt ?? `You are the ${name} skill.`,
-      tools: options.tools ?? [],
+      tools: options.tools,
       generation: options.generation ?? {},
       lisa: options.layers ? { layers: [...options.layers], importance: fixtureImportance(options.config.numLayers, options.layers, seed) } : undefined,
     },

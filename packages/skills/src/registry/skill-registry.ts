@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlugboardError } from '@plugboard/core';
 import type { LoadedAdapter } from '@plugboard/core';
@@ -11,6 +11,7 @@ import type { Skill } from '../manifest/skill.ts';
 import type { SkillProblem } from '../manifest/skill-problem.ts';
 import { skillProblems } from '../manifest/skill-problems.ts';
 import { PACKAGE_JSON_FILE, PACKAGE_MANIFEST_FIELD, SKILL_MANIFEST_FILE } from '../manifest/read-manifest.ts';
+import { readJsonInside } from '../manifest/read-json-inside.ts';
 import { skillRoute } from './skill-route.ts';
 import type { SkillRoute } from './skill-route.ts';
 
@@ -122,7 +123,8 @@ function isSkillFolder(dir: string): boolean {
   const packageJson = join(dir, PACKAGE_JSON_FILE);
   if (!existsSync(packageJson)) return false;
   try {
-    return PACKAGE_MANIFEST_FIELD in (JSON.parse(readFileSync(packageJson, 'utf8')) as Record<string, unknown>);
+    // read like every package file (a FIFO named package.json must not hang the scan)
+    return PACKAGE_MANIFEST_FIELD in (readJsonInside(realpathSync(dir), PACKAGE_JSON_FILE, 'MANIFEST_INVALID') as Record<string, unknown>);
   } catch {
     return true; // let add() report the malformed package.json
   }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { PlugboardError } from '@plugboard/core';
+import type { ModelConfig } from '@plugboard/core';
 import { AdamWOptionsSchema } from './adamw.ts';
 import { LrScheduleSchema } from './lr-schedule.ts';
 
@@ -31,6 +33,21 @@ export const TrainOptionsSchema = z.object({
 });
 export type TrainOptions = z.infer<typeof TrainOptionsSchema>;
 export type TrainOptionsInput = z.input<typeof TrainOptionsSchema>;
+
+/**
+ * The checks that need the base model: a row longer than its position table
+ * would train rotary positions the model never had (silently, since the
+ * training graph computes them on the fly).
+ */
+export function checkTrainOptionsFitModel(options: Pick<TrainOptions, 'sequence'>, config: ModelConfig): void {
+  if (options.sequence > config.maxPositionEmbeddings) {
+    throw new PlugboardError(
+      'INVALID_ARGUMENT',
+      `sequence ${options.sequence} is longer than the base model's ${config.maxPositionEmbeddings} positions (max_position_embeddings); use a sequence of at most ${config.maxPositionEmbeddings}`,
+      { details: { field: 'sequence', sequence: options.sequence, maxPositionEmbeddings: config.maxPositionEmbeddings } },
+    );
+  }
+}
 
 /** Reported after every optimizer step. */
 export interface TrainProgress {

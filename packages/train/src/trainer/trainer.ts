@@ -21,7 +21,7 @@ import { gradientName } from '../autodiff/differentiate.ts';
 import { GradientSessions } from './gradient-sessions.ts';
 import { learningRateAt } from './lr-schedule.ts';
 import { ParameterStore } from './parameter-store.ts';
-import { TrainOptionsSchema } from './train-options.ts';
+import { TrainOptionsSchema, checkTrainOptionsFitModel } from './train-options.ts';
 import type { TrainOptions, TrainOptionsInput, TrainProgress } from './train-options.ts';
 
 export interface TrainInput {
@@ -95,6 +95,7 @@ async function probeIfLisa(input: TrainInput, method: MethodOptions, options: Tr
  */
 export async function train(input: TrainInput): Promise<TrainResult> {
   const options = TrainOptionsSchema.parse(input.options);
+  checkTrainOptionsFitModel(options, input.config);
   const method = MethodOptionsSchema.parse(input.method);
   if (input.data.train.length === 0) throw new PlugboardError('DATA_INVALID', 'there are no training rows: add examples');
   const base = baseWeights(input, options.seed);

@@ -4,8 +4,14 @@ import type { LoraGraphSpec } from '../model/graph-method.ts';
 import { loraGraphLayers, loraParameterName } from '../model/parameter-names.ts';
 import type { ParameterStore } from './parameter-store.ts';
 
-/** Writes a trained LoRA as a PEFT folder (core's writer), so PEFT, vLLM and LoRAX can serve it. */
-export function writePeftAdapter(dir: string, config: ModelConfig, spec: LoraGraphSpec, store: ParameterStore, baseModel: string | null): void {
+/** Writes a trained LoRA as a PEFT folder (core's writer), so PEFT, vLLM and LoRAX can serve it; the base fingerprint goes into the safetensors metadata. */
+export function writePeftAdapter(
+  dir: string,
+  config: ModelConfig,
+  spec: LoraGraphSpec,
+  store: ParameterStore,
+  base: { baseModelName: string | null; baseFingerprint: string | null },
+): void {
   const layers = loraGraphLayers(config, spec);
   const weights = new Map<string, PeftLoraPair>();
   for (const layer of layers) {
@@ -24,7 +30,7 @@ export function writePeftAdapter(dir: string, config: ModelConfig, spec: LoraGra
     modules: spec.modules,
     layers: allLayers ? undefined : layers,
     useRslora: spec.useRslora,
-    baseModelName: baseModel,
+    baseModelName: base.baseModelName,
   });
-  writePeftLora(dir, { config: peftConfig, weights });
+  writePeftLora(dir, { config: peftConfig, weights, baseFingerprint: base.baseFingerprint });
 }

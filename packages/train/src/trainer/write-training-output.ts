@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeSafetensors } from '@plugboard/core';
-import type { ModelConfig } from '@plugboard/core';
+import { writePlugboardBottleneck, writeSafetensors } from '@plugboard/core';
+import type { BottleneckWeights, ModelConfig } from '@plugboard/core';
 import { bottleneckGraphLayers, bottleneckParameterName } from '../model/parameter-names.ts';
 import { lossCurveSvg } from './loss-curve-svg.ts';
 import type { TrainResult } from './trainer.ts';
@@ -13,6 +13,8 @@ export interface OutputOptions {
   /** the base model folder: its config.json and tokenizer files are copied for `full` */
   baseModelDir?: string;
   baseModelName?: string | null;
+  /** the base weights' fingerprint (WeightSource.fingerprint()), recorded in the adapter files */
+  baseFingerprint?: string | null;
   /** extra numbers to store in metrics.json (e.g. exact-match accuracy) */
   metrics?: Record<string, number | string | null>;
 }
@@ -56,34 +58,52 @@ function writeDenseModel(dir: string, config: ModelConfig, result: TrainResult, 
   }
 }
 
-/** Bottleneck adapters in our own layout: adapter.{i}.down [d,m] / down_bias / up [m,d] / up_bias, described by adapter_config.json. */
-function writeBottleneck(dir: string, config: ModelConfig, result: TrainResult): void {
+/** A trained bottleneck adapter in our documented layout (core's writer: plugboard_adapter.json + adapter_model.safetensors), which readAdapter reads. */
+function writeBottleneck(dir: string, config: ModelConfig, result: TrainResult, options: OutputOptions): void {
   const spec = result.plan.graphMethod.bottleneck;
   if (!spec) return;
-  const layers = bottleneckGraphLayers(config, spec);
-  const tensors = layers.flatMap((layer) =>
-    (['down', 'down_bias', 'up', 'up_bias'] as const).map((part) => {
-      const name = bottleneckParameterName(layer, part);
-      return { name, dtype: 'F32' as const, shape: [...result.store.shapeOf(name)], values: result.store.get(name) };
-    }),
+  const weights = new Map<number, BottleneckWeights>();
+  for (const layer of bottleneckGraphLayers(config, spec)) {
+    // the training graph's layout is the slot layout: down [d, m], up [m, d]
+    weights.set(layer, {
+      down: result.store.get(bottleneckParameterName(layer, 'down')),
+      downBias: result.store.get(bottleneckParameterName(layer, 'down_bias')),
+      up: result.store.get(bottleneckParameterName(layer, 'up')),
+      upBias: result.store.get(bottleneckParameterName(layer, 'up_bias')),
+    });
+  }
+  writePlugboardBottleneck(
+    dir,
+    { width: spec.width, activation: spec.activation, weights, baseFingerprint: options.baseFingerprint ?? null },
+    { baseModelName: options.baseModelName ?? null },
   );
-  writeSafetensors(join(dir, 'adapter_model.safetensors'), tensors, { metadata: { format: 'pt' } });
-  const adapterConfig = { adapter_type: 'bottleneck', width: spec.width, activation: spec.activation, layers, position: 'after_mlp' };
-  writeFileSync(join(dir, 'adapter_config.json'), `${JSON.stringify(adapterConfig, null, 2)}\n`);
 }
 
+/** The manifest entry of the adapter a training writes, or null when it trains the whole model. */
+export type TrainedAdapterFormat = { kind: 'lora'; format: 'peft' } | { kind: 'adapter'; format: 'plugboard' } | null;
+
 /**
- * The training's deliverables in `dir`: a PEFT adapter folder (lora, lisa),
- * a bottleneck adapter (adapter) or a dense HF model folder (full,
- * lisa-sampling); plus metrics.json, loss-curve.json and loss-curve.svg, and
- * for lisa the probe's layer ranking (layer-importance.json).
+ * Writes the trained adapter into `dir`: PEFT for LoRA (lora, lisa), our
+ * bottleneck layout for adapter; both record the base fingerprint in the
+ * safetensors metadata. Returns what it wrote (null: the method has no adapter).
  */
-export function writeTrainingOutput(dir: string, config: ModelConfig, result: TrainResult, options: OutputOptions = {}): void {
+export function writeTrainedAdapter(dir: string, config: ModelConfig, result: TrainResult, options: OutputOptions = {}): TrainedAdapterFormat {
+  const { graphMethod } = result.plan;
+  if (graphMethod.lora) {
+    writePeftAdapter(dir, config, graphMethod.lora, result.store, { baseModelName: options.baseModelName ?? null, baseFingerprint: options.baseFingerprint ?? null });
+    return { kind: 'lora', format: 'peft' };
+  }
+  if (graphMethod.bottleneck) {
+    writeBottleneck(dir, config, result, options);
+    return { kind: 'adapter', format: 'plugboard' };
+  }
+  return null;
+}
+
+/** metrics.json, loss-curve.json, loss-curve.svg and, for lisa, the probe's layer ranking (layer-importance.json). */
+export function writeTrainingReport(dir: string, result: TrainResult, extraMetrics: OutputOptions['metrics'] = {}): void {
   mkdirSync(dir, { recursive: true });
   const { plan, state } = result;
-  if (plan.graphMethod.lora) writePeftAdapter(dir, config, plan.graphMethod.lora, result.store, options.baseModelName ?? null);
-  else if (plan.graphMethod.bottleneck) writeBottleneck(dir, config, result);
-  else writeDenseModel(dir, config, result, options);
   if (plan.importance) writeFileSync(join(dir, 'layer-importance.json'), `${JSON.stringify(plan.importance, null, 2)}\n`);
   const metrics = {
     method: plan.kind,
@@ -94,9 +114,21 @@ export function writeTrainingOutput(dir: string, config: ModelConfig, result: Tr
     finalTrainLoss: state.curve.at(-1)?.loss ?? null,
     finalEvalLoss: state.evals.at(-1)?.loss ?? null,
     bestEvalLoss: state.bestEval,
-    ...options.metrics,
+    ...extraMetrics,
   };
   writeFileSync(join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   writeFileSync(join(dir, 'loss-curve.json'), `${JSON.stringify({ train: state.curve, eval: state.evals }, null, 2)}\n`);
   writeFileSync(join(dir, 'loss-curve.svg'), lossCurveSvg(state.curve, state.evals));
+}
+
+/**
+ * The training's raw deliverables in `dir`: a PEFT adapter folder (lora,
+ * lisa), a bottleneck adapter (adapter) or a dense HF model folder (full,
+ * lisa-sampling), with the report files beside them (see writeTrainingReport).
+ * writeSkillPackage makes a skill package instead.
+ */
+export function writeTrainingOutput(dir: string, config: ModelConfig, result: TrainResult, options: OutputOptions = {}): void {
+  mkdirSync(dir, { recursive: true });
+  if (writeTrainedAdapter(dir, config, result, options) === null) writeDenseModel(dir, config, result, options);
+  writeTrainingReport(dir, result, options.metrics);
 }

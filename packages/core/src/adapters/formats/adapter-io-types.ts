@@ -1,4 +1,5 @@
 import type { ModelConfig } from '../../hf/config.ts';
+import type { FileOpener } from '../../hf/open-regular-file.ts';
 
 /** What every adapter reader takes. */
 export interface ReadAdapterOptions {
@@ -6,6 +7,8 @@ export interface ReadAdapterOptions {
   config: ModelConfig;
   /** defaults to the folder's name */
   name?: string;
+  /** opens every adapter file (default: regular files only); a skill package passes one that keeps reads inside the package */
+  open?: FileOpener;
 }
 
 /** What every adapter writer returns. */

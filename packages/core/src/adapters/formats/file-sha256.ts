@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openRegularFile } from '../../hf/open-regular-file.ts';
+import type { FileOpener } from '../../hf/open-regular-file.ts';
 
 const CHUNK_BYTES = 1 << 20;
 
 /** sha256 (hex) of a file's bytes, read in 1 MiB chunks so large adapters never sit in memory whole. */
-export function fileSha256(path: string): string {
-  const fd = openSync(path, 'r');
+export function fileSha256(path: string, open: FileOpener = openRegularFile): string {
+  const fd = open(path);
   try {
     return openFileSha256(fd);
   } finally {

@@ -34,7 +34,7 @@ export function readAdapter(dir: string, options: ReadAdapterOptions): LoadedAda
       { details: { path: dir } },
     );
   }
-  const types = readJsonFile(configPath, AdapterTypeSchema, 'ADAPTER_INVALID');
+  const types = readJsonFile(configPath, AdapterTypeSchema, 'ADAPTER_INVALID', { open: options.open });
   if (types.peft_type === 'LORA') return readPeftLora(dir, options);
   const type = types.swift_type ?? types.peft_type;
   if (type === 'ADAPTER') return readSwiftAdapter(dir, options);

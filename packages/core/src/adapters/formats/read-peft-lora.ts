@@ -126,11 +126,11 @@ function readPair(file: SafetensorsFile, keys: PairKeys, target: PeftTarget, con
 /** Reads and checks a PEFT LoRA folder, keeping the weights exactly as stored (see readPeftLora for the slot-ready form). */
 export function readPeftLoraRaw(dir: string, options: ReadAdapterOptions): PeftLoraRaw {
   const configPath = requireAdapterFile(dir, ADAPTER_CONFIG_FILE);
-  const peftConfig: PeftLoraConfig = readJsonFile(configPath, PeftLoraConfigSchema, 'ADAPTER_INVALID');
+  const peftConfig: PeftLoraConfig = readJsonFile(configPath, PeftLoraConfigSchema, 'ADAPTER_INVALID', { open: options.open });
   refuseUnsupportedPeftOptions(peftConfig, configPath);
   const targets = new PeftTargeting(peftConfig, configPath).resolve(options.config);
   const weightsPath = requireAdapterFile(dir, ADAPTER_WEIGHTS_FILE);
-  const file = SafetensorsFile.open(weightsPath);
+  const file = SafetensorsFile.open(weightsPath, { open: options.open });
   try {
     const pairs = pairKeys(file, options.config);
     checkCoverage(pairs, targets, weightsPath);
@@ -143,7 +143,7 @@ export function readPeftLoraRaw(dir: string, options: ReadAdapterOptions): PeftL
       name: options.name ?? basename(dir),
       config: peftConfig,
       weights,
-      sha256: fileSha256(weightsPath),
+      sha256: fileSha256(weightsPath, options.open),
       baseFingerprint: file.metadata[BASE_FINGERPRINT_METADATA_KEY] ?? null,
       layers: [...new Set(targets.map((t) => t.layer))].sort((x, y) => x - y),
       modules: LORA_MODULES.filter((module) => targets.some((t) => t.module === module)),

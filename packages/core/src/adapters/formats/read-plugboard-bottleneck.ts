@@ -23,14 +23,14 @@ function parseKey(name: string): ParsedBottleneckKey | null {
 export function readPlugboardBottleneck(dir: string, options: ReadAdapterOptions): LoadedBottleneck {
   const { config: model } = options;
   const manifestPath = requireAdapterFile(dir, PLUGBOARD_ADAPTER_FILE);
-  const manifest = readJsonFile(manifestPath, PlugboardAdapterManifestSchema, 'ADAPTER_INVALID');
+  const manifest = readJsonFile(manifestPath, PlugboardAdapterManifestSchema, 'ADAPTER_INVALID', { open: options.open });
   if (manifest.hidden_size !== model.hiddenSize) {
     throw new PlugboardError('ADAPTER_INCOMPATIBLE', `${manifestPath}: hidden_size ${manifest.hidden_size} differs from the base model's ${model.hiddenSize}`, {
       details: { expected: model.hiddenSize, actual: manifest.hidden_size },
     });
   }
   const weightsPath = requireAdapterFile(dir, ADAPTER_WEIGHTS_FILE);
-  const file = SafetensorsFile.open(weightsPath);
+  const file = SafetensorsFile.open(weightsPath, { open: options.open });
   try {
     const layers = groupBottleneckKeys(file, parseKey, model.numLayers);
     const listed = [...new Set(manifest.layers)].sort((a, b) => a - b);
@@ -44,7 +44,7 @@ export function readPlugboardBottleneck(dir: string, options: ReadAdapterOptions
     return {
       kind: 'adapter',
       name: options.name ?? basename(dir),
-      sha256: fileSha256(weightsPath),
+      sha256: fileSha256(weightsPath, options.open),
       width: manifest.width,
       activation: manifest.activation,
       weights,

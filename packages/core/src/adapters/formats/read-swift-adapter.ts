@@ -64,7 +64,7 @@ function checkCoverage(config: SwiftAdapterConfig, layers: Map<number, Bottlenec
 export function readSwiftAdapter(dir: string, options: ReadAdapterOptions): LoadedBottleneck {
   const { config: model } = options;
   const configPath = requireAdapterFile(dir, ADAPTER_CONFIG_FILE);
-  const config = readJsonFile(configPath, SwiftAdapterConfigSchema, 'ADAPTER_INVALID');
+  const config = readJsonFile(configPath, SwiftAdapterConfigSchema, 'ADAPTER_INVALID', { open: options.open });
   const activation = swiftActivation(config.act_layer, configPath);
   if (config.method_name !== 'forward') {
     throw new PlugboardError('UNSUPPORTED_FEATURE', `${configPath}: method_name "${config.method_name}" is not supported; the adapter must wrap the MLP's forward`, {
@@ -77,7 +77,7 @@ export function readSwiftAdapter(dir: string, options: ReadAdapterOptions): Load
     });
   }
   const weightsPath = requireAdapterFile(dir, ADAPTER_WEIGHTS_FILE);
-  const file = SafetensorsFile.open(weightsPath);
+  const file = SafetensorsFile.open(weightsPath, { open: options.open });
   try {
     const layers = groupBottleneckKeys(file, keyParser(weightsPath), model.numLayers);
     checkCoverage(config, layers, model.numLayers, configPath);
@@ -89,7 +89,7 @@ export function readSwiftAdapter(dir: string, options: ReadAdapterOptions): Load
     return {
       kind: 'adapter',
       name: options.name ?? basename(dir),
-      sha256: fileSha256(weightsPath),
+      sha256: fileSha256(weightsPath, options.open),
       width: config.adapter_length,
       activation,
       weights,

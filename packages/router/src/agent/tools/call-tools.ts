@@ -12,7 +12,7 @@ import { truncateToolResult } from './truncate-tool-result.ts';
 
 export interface ToolStepContext {
   tools: ReadonlyMap<string, AgentTool>;
-  /** the step's skill: when it lists tools, only those may be called */
+  /** the step's skill: when its manifest has `tools`, only those may be called ([] = none) */
   skill: Skill | null;
   timeoutMs: number;
   signal?: AbortSignal;
@@ -70,9 +70,10 @@ function toolFor(call: ParsedToolCall, context: ToolStepContext): AgentTool {
   if (tool === undefined) {
     throw new PlugboardError('INVALID_ARGUMENT', `there is no tool named "${call.name}"; available: ${[...context.tools.keys()].join(', ') || '(none)'}`);
   }
-  const allowed = context.skill?.manifest.tools ?? [];
-  if (allowed.length > 0 && !allowed.includes(call.name)) {
-    throw new PlugboardError('INVALID_ARGUMENT', `skill "${context.skill?.manifest.name}" may not call "${call.name}"; it may call: ${allowed.join(', ')}`);
+  // a skill's `tools` absent = every tool; [] = none
+  const allowed = context.skill?.manifest.tools;
+  if (allowed !== undefined && !allowed.includes(call.name)) {
+    throw new PlugboardError('INVALID_ARGUMENT', `skill "${context.skill?.manifest.name}" may not call "${call.name}"; it may call: ${allowed.join(', ') || '(no tools)'}`);
   }
   return tool;
 }

@@ -54,4 +54,20 @@ describe('RulesRouter', () => {
   it('rejects duplicate route names', async () => {
     await expect(new RulesRouter().fit([...routes, { name: 'pets', examples: [] }])).rejects.toSatisfy((e: unknown) => isPlugboardError(e, 'INVALID_ARGUMENT'));
   });
+
+  it('refuses blank keywords and empty keyword lists instead of matching every text', async () => {
+    const invalid = (e: unknown) => isPlugboardError(e, 'INVALID_ARGUMENT');
+    await expect(new RulesRouter().fit([{ name: 'pets', examples: [], keywords: ['cat', '   '] }])).rejects.toSatisfy(invalid);
+    await expect(new RulesRouter([{ route: 'pets', keywords: [] }]).fit(routes)).rejects.toSatisfy(invalid);
+    await expect(new RulesRouter([{ route: 'pets', keywords: ['\t'] }]).fit(routes)).rejects.toSatisfy(invalid);
+  });
+
+  it('never matches the empty string or a text without its keywords', async () => {
+    const router = new RulesRouter([{ route: 'code', keywords: [' c++ ', 'stack  trace'] }]);
+    await router.fit(routes);
+    expect(router.route('').route).toBeNull();
+    expect(router.route('   ').route).toBeNull();
+    expect(router.route('an unrelated sentence').route).toBeNull();
+    expect(router.route('a STACK trace in c++').route).toBe('code');
+  });
 });
