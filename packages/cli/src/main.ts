@@ -3,6 +3,7 @@ import { isPlugboardError } from '@plugboard/core';
 import { registerFixture } from './commands/fixture.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerInspect } from './commands/inspect.ts';
+import { registerRag } from './commands/rag.ts';
 import { registerRouter } from './commands/router.ts';
 import { registerSkill } from './commands/skill.ts';
 import { registerTokenizer } from './commands/tokenizer.ts';
@@ -16,6 +17,7 @@ registerRouter(program);
 registerSkill(program);
 registerTokenizer(program);
 registerTrain(program);
+registerRag(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (isPlugboardError(error)) {

@@ -85,7 +85,7 @@ export class DocIndex {
       if (stamp !== null && stamp.embedderId !== embedderId) {
         throw new PlugboardError(
           'INDEX_MISMATCH',
-          `The RAG index in ${settings.indexDir} was built with the embedder "${stamp.embedderId}" (${stamp.dimension} dimensions), not "${embedderId}": its vectors mean nothing to this one. Open it with the embedder it was built with, or ${remedy}`,
+          `The RAG index in ${settings.indexDir} was built with the embedder "${stamp.embedderId}" (${stamp.dimension} dimensions), not "${embedderId}": its vectors mean nothing to this one. Open it with the embedder it was built with (the CLI's --model DIR for a plugboard: id), or ${remedy}`,
         );
       }
       const manifest = stored ?? emptyManifest(settings.chunkSize, settings.chunkOverlap);
