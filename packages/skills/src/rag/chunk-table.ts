@@ -50,6 +50,9 @@ const headingPathSchema = z.array(z.string());
 /** Values per SQL `IN (…)` list: keeps each statement a reasonable size. */
 const SQL_LIST_BATCH = 256;
 const FTS_INDEX = 'text_idx';
+const VECTOR_INDEX = 'vector_idx';
+/** With a vector index, re-rank this many times the candidates by their exact distance (recall ≈ 0.95 of exact top-10 here). */
+const REFINE_FACTOR = 10;
 
 /**
  * The chunks, their vectors and the full-text index in one embedded, on-disk LanceDB table:
@@ -144,24 +147,41 @@ export class ChunkTable {
   }
 
   /**
-   * Makes every row full-text searchable: creates the index on the chunk text if the table has
-   * none, else folds rows added since into it with LanceDB's optimize (which also compacts the
-   * small commits of a sync). Rows outside the index are not reliably found by full-text search.
+   * Keeps the table's indexes whole: the full-text index on the chunk text (created on first use),
+   * an IVF-RaBitQ vector index once the table holds `vectorIndexMinRows` rows (below that an exact
+   * scan is fast enough), and rows added since folded into both by LanceDB's optimize. `changed`
+   * (after a sync wrote rows) runs optimize first, which also compacts the sync's small commits into
+   * few fragments, so later scans open few files. Rows outside the full-text index are not reliably found.
    */
-  async ensureFullTextIndexed(): Promise<void> {
+  async ensureIndexed(vectorIndexMinRows: number, changed: boolean): Promise<void> {
     const table = this.table;
     if (table === null) return;
-    if (!(await table.listIndices()).some((index) => index.name === FTS_INDEX)) {
+    if (changed) await table.optimize();
+    const names = new Set((await table.listIndices()).map((index) => index.name));
+    let fresh = changed;
+    if (!names.has(FTS_INDEX)) {
       // English stemming and stop words: "foxes" finds "fox", "the" finds nothing.
       await table.createIndex('text', { name: FTS_INDEX, config: lancedb.Index.fts({ stem: true, language: 'English', removeStopWords: true, withPosition: false }) });
-    } else if (((await table.indexStats(FTS_INDEX))?.numUnindexedRows ?? 0) > 0) {
-      await table.optimize();
+      fresh = true;
+    }
+    if (!names.has(VECTOR_INDEX) && (await table.countRows()) >= vectorIndexMinRows) {
+      // RaBitQ: builds in about a second for 10k vectors on two cores, where IVF-PQ's k-means takes most of a minute.
+      await table.createIndex('vector', { name: VECTOR_INDEX, config: lancedb.Index.ivfRq({ distanceType: 'cosine' }) });
+      fresh = true;
+    }
+    if (fresh) return;
+    for (const name of names) {
+      if (((await table.indexStats(name))?.numUnindexedRows ?? 0) > 0) {
+        await table.optimize();
+        return;
+      }
     }
   }
 
   /**
-   * One hybrid query: the `candidates` nearest vectors (cosine) and the `candidates` best BM25
-   * matches on the chunk text, fused by LanceDB's RRF reranker, best first.
+   * One hybrid query: the `candidates` nearest vectors (cosine; approximate once the table has a
+   * vector index, then refined by exact distance) and the `candidates` best BM25 matches on the
+   * chunk text, fused by LanceDB's RRF reranker, best first.
    */
   async hybrid(query: string, vector: readonly number[], candidates: number): Promise<HybridHit[]> {
     const table = this.table;
@@ -171,6 +191,7 @@ export class ChunkTable {
       .query()
       .nearestTo([...vector])
       .distanceType('cosine')
+      .refineFactor(REFINE_FACTOR)
       .fullTextSearch(query, { columns: 'text' })
       .rerank(recorder)
       .withRowId()

@@ -87,7 +87,7 @@ describe('DocIndex crash safety (killed mid-sync, reopened in a new process)', (
   });
 
   it('a kill after every table change but before the manifest commit opens healthy and re-embeds nothing', async () => {
-    const killed = await run({ steps: [{ sync: true }], killAt: 'before:ensureFullTextIndexed' });
+    const killed = await run({ steps: [{ sync: true }], killAt: 'before:ensureIndexed' });
     expect(killed.signal).toBe('SIGKILL');
     const { recovery, tea, synced } = await reopen();
     expect(recovery).toMatchObject({ rolledForward: ['food/coffee.txt', 'nature/tides.md', 'new-topic.md'], dropped: [] });

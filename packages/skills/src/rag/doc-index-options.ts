@@ -19,6 +19,8 @@ export const docIndexOptionsSchema = z
     embedderId: z.string().min(1).optional(),
     /** The k of LanceDB's reciprocal-rank fusion, Σ 1 / (k + rank): larger flattens the weight of top ranks. */
     rrfK: z.number().positive().default(60),
+    /** Rows from which the table gets an approximate (IVF-RaBitQ) vector index; below, vector search is an exact scan. */
+    vectorIndexMinRows: z.number().int().positive().default(4096),
     /** Longest query accepted, in characters (an embedder has a context; a query is not a document). */
     maxQueryChars: z.number().int().positive().default(2000),
   })

@@ -201,6 +201,26 @@ describe('DocIndex', () => {
     recovered.close();
   });
 
+  it('builds an approximate vector index past vectorIndexMinRows and still ranks the keyword and reworded queries the same way', async () => {
+    const index = await open({ vectorIndexMinRows: 16 });
+    await index.sync();
+    const db = await lancedb.connect(join(indexDir, 'lance'));
+    const table = await db.openTable('chunks');
+    expect((await table.listIndices()).map((entry) => [entry.name, entry.indexType]).sort()).toEqual([
+      ['text_idx', 'FTS'],
+      ['vector_idx', 'IvfRq'],
+    ]);
+    db.close();
+    for (const [query, expected] of [...KEYWORD_QUERIES, ...PARAPHRASE_QUERIES]) {
+      expect(sourcesOf(await index.search(query, { k: 3 })), query).toContain(expected);
+    }
+    // Rows added later are folded into both indexes by the next sync's optimize.
+    await writeFile(join(corpusDir, 'new-topic.md'), '# Origami\n\nFolding paper cranes without scissors.');
+    await index.sync();
+    expect(sourcesOf(await index.search('origami cranes', { k: 1 }))).toEqual(['new-topic.md']);
+    index.close();
+  });
+
   it('keeps no side index: the table and the manifest are the whole index folder', async () => {
     const index = await open();
     await index.sync();

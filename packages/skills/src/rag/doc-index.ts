@@ -89,7 +89,7 @@ export class DocIndex {
         );
       }
       const manifest = stored ?? emptyManifest(settings.chunkSize, settings.chunkOverlap);
-      const repaired = await repair(table, manifest, settings.indexDir, remedy);
+      const repaired = await repair(table, manifest, settings, remedy);
       return new DocIndex(settings, embeddings, embedderId, table, repaired.manifest, repaired.report);
     } catch (error) {
       table.close();
@@ -265,7 +265,7 @@ export class DocIndex {
       const replaced = Object.keys(written).filter((path) => previous.files[path] !== undefined);
       await this.table.deleteIds(replaced.flatMap((path) => chunkIdsOf(path, previous.files[path], previous)));
     }
-    await this.table.ensureFullTextIndexed();
+    await this.table.ensureIndexed(this.settings.vectorIndexMinRows, true);
     const files = { ...base, ...written };
     for (const path of plan.removed) delete files[path];
     this.manifest = { version: 2, ...chunking, files, pending: null };
@@ -283,7 +283,7 @@ export class DocIndex {
 
   private async settleAfterFailure(): Promise<void> {
     try {
-      this.manifest = (await repair(this.table, this.manifest, this.settings.indexDir, 'rebuild the index.')).manifest;
+      this.manifest = (await repair(this.table, this.manifest, this.settings, 'rebuild the index.')).manifest;
     } catch {
       // The intent stays in the manifest; the next open settles it.
     }
@@ -309,11 +309,11 @@ export class DocIndex {
  * settles an interrupted sync's intent, deletes rows nothing accounts for, and writes the
  * settled manifest. The index it leaves always answers searches from what it lists.
  */
-async function repair(table: ChunkTable, manifest: IndexManifest, indexDir: string, remedy: string): Promise<{ manifest: IndexManifest; report: RecoveryReport }> {
+async function repair(table: ChunkTable, manifest: IndexManifest, settings: DocIndexSettings, remedy: string): Promise<{ manifest: IndexManifest; report: RecoveryReport }> {
   const settled = reconcileIndex(manifest, await table.keys(remedy));
   await table.deleteIds(settled.deleteIds);
-  await table.ensureFullTextIndexed();
-  if (settled.changed) await writeJsonFileAtomic(join(indexDir, MANIFEST_FILE), settled.manifest);
+  await table.ensureIndexed(settings.vectorIndexMinRows, settled.deleteIds.length > 0);
+  if (settled.changed) await writeJsonFileAtomic(join(settings.indexDir, MANIFEST_FILE), settled.manifest);
   const { dropped, rolledForward, rolledBack, adopted } = settled;
   return { manifest: settled.manifest, report: { dropped, rolledForward, rolledBack, adopted, deletedRows: settled.deleteIds.length } };
 }

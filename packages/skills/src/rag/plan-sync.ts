@@ -39,10 +39,12 @@ export async function planSync(corpusDir: string, manifest: IndexManifest, chunk
   const known = fullReindex ? {} : manifest.files;
   const plan: SyncPlan = { fullReindex, pending: [], unchanged: {}, refreshed: false, removed: [], skipped: [] };
   const present = new Set<string>();
-  for (const file of await listCorpusFiles(corpusDir)) {
+  const files = await listCorpusFiles(corpusDir);
+  const stats = await statAll(files.map((file) => file.absolutePath));
+  for (const [i, file] of files.entries()) {
     const previous = known[file.path] as IndexedFile | undefined;
-    const stats = await stat(file.absolutePath);
-    if (previous !== undefined && previous.mtimeMs === stats.mtimeMs && previous.size === stats.size) {
+    const { mtimeMs, size } = stats[i];
+    if (previous !== undefined && previous.mtimeMs === mtimeMs && previous.size === size) {
       present.add(file.path);
       plan.unchanged[file.path] = previous;
       continue;
@@ -55,12 +57,26 @@ export async function planSync(corpusDir: string, manifest: IndexManifest, chunk
     present.add(file.path);
     const hash = contentHash(read.text);
     if (previous !== undefined && previous.hash === hash) {
-      plan.unchanged[file.path] = { ...previous, mtimeMs: stats.mtimeMs, size: stats.size };
+      plan.unchanged[file.path] = { ...previous, mtimeMs, size };
       plan.refreshed = true;
       continue;
     }
-    plan.pending.push({ path: file.path, absolutePath: file.absolutePath, hash, mtimeMs: stats.mtimeMs, size: stats.size, isNew: previous === undefined });
+    plan.pending.push({ path: file.path, absolutePath: file.absolutePath, hash, mtimeMs, size, isNew: previous === undefined });
   }
   plan.removed = Object.keys(manifest.files).filter((path) => !present.has(path));
   return plan;
+}
+
+/** Stats many files, a bounded number at a time: an unchanged re-sync is mostly this, and the calls overlap well. */
+async function statAll(paths: readonly string[], concurrency = 64): Promise<{ mtimeMs: number; size: number }[]> {
+  const out: { mtimeMs: number; size: number }[] = new Array(paths.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < paths.length; i = next++) {
+      const { mtimeMs, size } = await stat(paths[i]);
+      out[i] = { mtimeMs, size };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker));
+  return out;
 }

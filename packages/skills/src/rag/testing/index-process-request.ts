@@ -1,5 +1,5 @@
 /** Test-only: what index-process.ts is asked to do (shared by the script and the tests that spawn it). */
-export type KillPoint = 'before:add' | 'after:add' | 'before:deleteIds' | 'after:deleteIds' | 'before:ensureFullTextIndexed' | 'after:clear';
+export type KillPoint = 'before:add' | 'after:add' | 'before:deleteIds' | 'after:deleteIds' | 'before:ensureIndexed' | 'after:clear';
 
 export interface ProcessRequest {
   corpusDir: string;

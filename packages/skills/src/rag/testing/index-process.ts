@@ -13,7 +13,7 @@ const request = JSON.parse(process.argv[2]) as ProcessRequest;
 
 /** Wraps a ChunkTable method so the process dies right before or right after its first call. */
 function killAround(point: KillPoint): void {
-  const [when, method] = point.split(':') as ['before' | 'after', 'add' | 'deleteIds' | 'clear' | 'ensureFullTextIndexed'];
+  const [when, method] = point.split(':') as ['before' | 'after', 'add' | 'deleteIds' | 'clear' | 'ensureIndexed'];
   const prototype = ChunkTable.prototype as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const original = prototype[method];
   prototype[method] = async function (this: unknown, ...args: unknown[]) {
