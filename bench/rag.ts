@@ -4,6 +4,8 @@
  * held-out paraphrased queries through hybrid search (top 5). Each size runs in its own process,
  * so its peak RSS is its own. Embeddings are the lexical hashed-trigram embedder: the machine is
  * shared and has 2 cores, and 100k chunks through a model would measure the model, not the index.
+ * rss_mb is the process's peak RSS (LanceDB's native index building and compaction included);
+ * js_heap_peak_mb is the JS heap alone, sampled during the sync: what our code holds.
  * Prints one JSON object on stdout; progress goes to stderr.
  * Run: pnpm bench:rag [--sizes 1000,10000,100000] [--queries 300]
  */
@@ -31,7 +33,10 @@ async function measure(chunks: number, queryCount: number): Promise<Record<strin
     const options = { corpusDir, indexDir: join(root, 'index'), embeddings: new HashedTrigramEmbeddings(), chunkSize: 400, chunkOverlap: 0 };
     const index = await DocIndex.open(options);
     let decile = -1;
+    // Our own (JS heap) memory, sampled as the sync goes: RSS also holds LanceDB's native buffers.
+    let heapPeak = process.memoryUsage().heapUsed;
     index.events.on('sync:progress', (e) => {
+      heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
       if (Math.floor((10 * e.files.done) / e.files.total) <= decile) return;
       decile = Math.floor((10 * e.files.done) / e.files.total);
       log(`${chunks}: ${e.files.done}/${e.files.total} files, ${e.chunksPerSecond.toFixed(0)} chunks/s, ETA ${((e.etaMs ?? 0) / 1000).toFixed(0)} s`);
@@ -64,6 +69,7 @@ async function measure(chunks: number, queryCount: number): Promise<Record<strin
       query_p50_ms: round(percentile(latencies, 50) ?? 0, 2),
       query_p99_ms: round(percentile(latencies, 99) ?? 0, 2),
       rss_mb: Math.round(peakRssMb()),
+      js_heap_peak_mb: Math.round(Math.max(heapPeak, process.memoryUsage().heapUsed) / 2 ** 20),
       recall_at_5: round(found / latencies.length, 4),
       queries: latencies.length,
     };

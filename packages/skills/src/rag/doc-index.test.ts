@@ -49,6 +49,11 @@ describe('DocIndex', () => {
   let indexDir: string;
   let embeddings: HashedTrigramEmbeddings;
   const open = (extra: Partial<DocIndexOptions> = {}) => DocIndex.open({ corpusDir, indexDir, embeddings, chunkSize: 200, chunkOverlap: 40, ...extra });
+  const openSynced = async (extra: Partial<DocIndexOptions> = {}): Promise<DocIndex> => {
+    const index = await open(extra);
+    await index.sync();
+    return index;
+  };
 
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'plugboard-rag-'));
@@ -74,8 +79,7 @@ describe('DocIndex', () => {
   });
 
   it('returns chunks with their exact position in the file and both retrievers’ ranks', async () => {
-    const index = await open();
-    await index.sync();
+    const index = await openSynced();
     const hits = await index.search('splitting the colony prevents swarms', { k: 5 });
     expect(hits).toHaveLength(5);
     const top = hits[0];
@@ -94,8 +98,7 @@ describe('DocIndex', () => {
   });
 
   it('stems full-text matches (LanceDB FTS) and finds a misspelling through the trigram vectors alone', async () => {
-    const index = await open();
-    await index.sync();
+    const index = await openSynced();
     const [stemmed] = await index.search('erupting stratovolcano', { k: 3 });
     expect(stemmed.source).toBe('nature/volcanoes.md');
     expect(stemmed.scores.fullTextRank).toBe(1);
@@ -107,8 +110,7 @@ describe('DocIndex', () => {
   });
 
   it('survives a restart: a fresh instance answers the same without re-embedding', async () => {
-    const first = await open();
-    await first.sync();
+    const first = await openSynced();
     const before = await first.search('volcanic eruptions and lava', { k: 5 });
     first.close();
 
@@ -123,8 +125,7 @@ describe('DocIndex', () => {
   });
 
   it('re-embeds only new and changed files and drops removed ones', async () => {
-    const index = await open();
-    await index.sync();
+    const index = await openSynced();
     embeddings.resetCounts();
 
     await writeFile(join(corpusDir, 'food/coffee.txt'), 'Tea brewing\n\nSteep oolong leaves in a clay teapot; matcha is whisked.');
@@ -150,8 +151,7 @@ describe('DocIndex', () => {
   });
 
   it('does not re-embed a file whose mtime changed but whose text did not', async () => {
-    const index = await open();
-    await index.sync();
+    const index = await openSynced();
     embeddings.resetCounts();
     const later = new Date(Date.now() + 60_000);
     await utimes(join(corpusDir, 'nature/tides.md'), later, later);
@@ -166,8 +166,7 @@ describe('DocIndex', () => {
   });
 
   it('reindexes everything when the chunking settings change', async () => {
-    const first = await open();
-    await first.sync();
+    const first = await openSynced();
     first.close();
     embeddings.resetCounts();
     const second = await open({ chunkSize: 120, chunkOverlap: 20 });
@@ -181,8 +180,7 @@ describe('DocIndex', () => {
   });
 
   it('reports a corrupted manifest clearly and recovers with a reset and a full reindex', async () => {
-    const first = await open();
-    await first.sync();
+    const first = await openSynced();
     const expected = await first.search('Gutenberg printing press', { k: 3 });
     first.close();
     await writeFile(join(indexDir, 'manifest.json'), '{"version": 1, "files": ');
@@ -202,8 +200,7 @@ describe('DocIndex', () => {
   });
 
   it('builds an approximate vector index past vectorIndexMinRows and still ranks the keyword and reworded queries the same way', async () => {
-    const index = await open({ vectorIndexMinRows: 16 });
-    await index.sync();
+    const index = await openSynced({ vectorIndexMinRows: 16 });
     const db = await lancedb.connect(join(indexDir, 'lance'));
     const table = await db.openTable('chunks');
     expect((await table.listIndices()).map((entry) => [entry.name, entry.indexType]).sort()).toEqual([
@@ -222,15 +219,13 @@ describe('DocIndex', () => {
   });
 
   it('keeps no side index: the table and the manifest are the whole index folder', async () => {
-    const index = await open();
-    await index.sync();
+    const index = await openSynced();
     index.close();
     expect((await readdir(indexDir)).sort()).toEqual(['lance', 'manifest.json']);
   });
 
   it('rebuild() re-embeds the whole corpus', async () => {
-    const index = await open();
-    await index.sync();
+    const index = await openSynced();
     embeddings.resetCounts();
     const report = await index.rebuild();
     expect(report.added).toHaveLength(20);
@@ -240,8 +235,7 @@ describe('DocIndex', () => {
   });
 
   it('refuses an index built with another embedder (INDEX_MISMATCH, offering --rebuild) and rebuilds on request', async () => {
-    const index = await open();
-    await index.sync();
+    const index = await openSynced();
     expect(index.stamp).toEqual({ version: 1, embedderId: 'hashed-trigram-v1:d512:w0.5', dimension: 512 });
     index.close();
     const other = new HashedTrigramEmbeddings({ dimension: 64 });
@@ -250,16 +244,14 @@ describe('DocIndex', () => {
     expect((error as Error).message).toContain('hashed-trigram-v1:d512:w0.5');
     expect((error as Error).message).toContain('--rebuild');
 
-    const rebuilt = await open({ embeddings: other, reset: true });
-    await rebuilt.sync();
+    const rebuilt = await openSynced({ embeddings: other, reset: true });
     expect(rebuilt.stamp?.dimension).toBe(64);
     expect(sourcesOf(await rebuilt.search('neap tides quarter moons', { k: 1 }))).toEqual(['nature/tides.md']);
     rebuilt.close();
   });
 
   it('refuses vectors of another dimension under the same embedder id, at sync and at search, leaving the index as it was', async () => {
-    const index = await open({ embedderId: 'my-model' });
-    await index.sync();
+    const index = await openSynced({ embedderId: 'my-model' });
     index.close();
     await writeFile(join(corpusDir, 'nature/tides.md'), '# Tides\n\nHigh water twice a day.');
     const narrow = await open({ embedderId: 'my-model', embeddings: new HashedTrigramEmbeddings({ dimension: 64 }) });
@@ -283,8 +275,7 @@ describe('DocIndex', () => {
     expect(isPlugboardError(foreign, 'INDEX_MISMATCH')).toBe(true);
     expect((foreign as Error).message).toMatch(/not a Plugboard RAG chunk table/);
 
-    const index = await open();
-    await index.sync();
+    const index = await openSynced();
     index.close();
     const dataDir = join(indexDir, 'lance', 'chunks.lance', 'data');
     for (const file of await readdir(dataDir)) await writeFile(join(dataDir, file), 'garbage');
@@ -316,8 +307,7 @@ describe('DocIndex', () => {
   it('re-embeds only the edited chunk of a changed file (vectors cached by content hash)', async () => {
     const long = Array.from({ length: 6 }, (_, i) => `Paragraph ${i} about lighthouse keeper number ${i} and the lamp oil they burned.`).join('\n\n');
     await writeFile(join(corpusDir, 'lighthouses.md'), long);
-    const index = await open();
-    await index.sync();
+    const index = await openSynced();
     embeddings.resetCounts();
     await writeFile(join(corpusDir, 'lighthouses.md'), long.replace('Paragraph 3 about', 'Paragraph 3, rewritten, about'));
     const report = await index.sync();
@@ -362,8 +352,7 @@ describe('DocIndex', () => {
   });
 
   it('rejects a query longer than maxQueryChars or than the embedder’s context, and sync without a corpus folder', async () => {
-    const index = await open({ maxQueryChars: 50 });
-    await index.sync();
+    const index = await openSynced({ maxQueryChars: 50 });
     const long = await index.search('bees '.repeat(20)).catch((e: unknown) => e);
     expect(isPlugboardError(long, 'INVALID_ARGUMENT')).toBe(true);
     expect((long as Error).message).toMatch(/100 characters long, more than the 50/);
