@@ -5,6 +5,7 @@ import { registerFixture } from './commands/fixture.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerPull } from './commands/pull.ts';
+import { registerRag } from './commands/rag.ts';
 import { registerRouter } from './commands/router.ts';
 import { registerScore } from './commands/score.ts';
 import { registerSkill } from './commands/skill.ts';
@@ -22,6 +23,7 @@ registerTrain(program);
 registerScore(program);
 registerChat(program);
 registerPull(program);
+registerRag(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (isPlugboardError(error)) {

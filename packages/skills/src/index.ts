@@ -1,10 +1,12 @@
-// RAG: hybrid (BM25 + vector, reciprocal-rank fusion) retrieval over an on-disk LanceDB index
+// RAG: hybrid (LanceDB vector + native full-text search, fused by LanceDB's RRF) retrieval over an on-disk index
 export * from './rag/doc-index.ts';
 export * from './rag/doc-index-options.ts';
 export * from './rag/search-docs-tool.ts';
 export * from './rag/hashed-trigram-embeddings.ts';
-export * from './rag/bm25-index.ts';
-export * from './rag/reciprocal-rank-fusion.ts';
+export * from './rag/doc-index-events.ts';
+export type { IndexStamp } from './rag/chunk-table-schema.ts';
+export type { RetrieverRanks } from './rag/retriever-ranks.ts';
+export type { SkippedFile } from './rag/plan-sync.ts';
 export type { ChunkPosition, DocumentChunk } from './rag/chunk-document.ts';
 export type { TextEmbedder } from './rag/embed-texts.ts';
 

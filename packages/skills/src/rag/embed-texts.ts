@@ -1,8 +1,18 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { PlugboardError } from '@plugboard/core';
 
-/** Anything that embeds like LangChain's `Embeddings` (PlugboardEmbeddings, HashedTrigramEmbeddings, …). */
-export type TextEmbedder = Pick<EmbeddingsInterface, 'embedDocuments' | 'embedQuery'>;
+/**
+ * Anything that embeds like LangChain's `Embeddings` (PlugboardEmbeddings, HashedTrigramEmbeddings,
+ * any LangChain integration). An `embedderId` names it in the index stamp.
+ */
+export type TextEmbedder = Pick<EmbeddingsInterface, 'embedDocuments' | 'embedQuery'> & { embedderId?: string };
+
+/** The id an index records for its embedder: the option, else the embedder's own `embedderId`, else its class name. */
+export function embedderIdOf(embedder: TextEmbedder, override: string | undefined): string {
+  if (override !== undefined) return override;
+  if (typeof embedder.embedderId === 'string' && embedder.embedderId !== '') return embedder.embedderId;
+  return embedder.constructor.name;
+}
 
 /**
  * Embeds texts in batches of `batchSize` (bounding what one call holds in memory) and checks

@@ -10,9 +10,10 @@ export interface HashedTrigramEmbeddingsOptions {
 }
 
 /**
- * A deterministic, model-free LangChain `Embeddings` for tests and offline demos: every word
- * and every character trigram of every word (padded with spaces, so "swim" and "swimming"
- * share features) is hashed (FNV-1a) to a signed bucket; the vector is L2-normalized.
+ * The no-model fallback embedder: deterministic and lexical, not semantic. Every word and every
+ * character trigram of every word (padded with spaces, so "swim" and "swimming" share features)
+ * is hashed (FNV-1a) to a signed bucket; the vector is L2-normalized. It matches spellings, not
+ * meanings ("car" and "automobile" share nothing); with a model loaded, use PlugboardEmbeddings.
  * It counts its calls so tests can check what was (re-)embedded.
  */
 export class HashedTrigramEmbeddings extends Embeddings {
@@ -27,6 +28,11 @@ export class HashedTrigramEmbeddings extends Embeddings {
     super({});
     this.dimension = options.dimension ?? 512;
     this.trigramWeight = options.trigramWeight ?? 0.5;
+  }
+
+  /** What an index records as its embedder: the features and their weights, which fix what a vector means. */
+  get embedderId(): string {
+    return `hashed-trigram-v1:d${this.dimension}:w${this.trigramWeight}`;
   }
 
   async embedDocuments(documents: string[]): Promise<number[][]> {

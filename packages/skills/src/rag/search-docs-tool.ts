@@ -14,7 +14,7 @@ export interface SearchDocsToolOptions {
 }
 
 const DEFAULT_DESCRIPTION =
-  'Search the indexed documents (keyword and semantic search combined) and return the most relevant passages, ' +
+  'Search the indexed documents (full-text and vector search combined) and return the most relevant passages, ' +
   'each with its source file and line range so you can cite it as source:lines.';
 
 export function searchDocsInputSchema(maxK = 20) {
@@ -32,7 +32,7 @@ export interface SearchDocsPassage {
   lines: { start: number; end: number };
   /** Enclosing markdown section titles, outermost first. */
   section: string[];
-  /** Reciprocal-rank fusion score: higher is more relevant. */
+  /** The fused (reciprocal-rank) score: higher is more relevant. */
   score: number;
   text: string;
 }

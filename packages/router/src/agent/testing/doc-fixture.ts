@@ -1,4 +1,4 @@
-/** Test-only: a two-document corpus indexed by a real DocIndex (hybrid BM25 + hashed-trigram vectors). */
+/** Test-only: a two-document corpus indexed by a real DocIndex (LanceDB full-text + hashed-trigram vectors). */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DocIndex, HashedTrigramEmbeddings } from '@plugboard/skills';
