@@ -5,6 +5,7 @@ import type { FinishReason, GenerationResult, ModelEventEmitter } from '../event
 import type { ModelConfig } from '../hf/config.ts';
 import type { Tokenizer } from '../hf/tokenizer.ts';
 import { StreamDecoder } from '../hf/stream-decoder.ts';
+import { decodableVocab } from '../sampling/decodable-vocab.ts';
 import { createSampler } from '../sampling/sampler.ts';
 import type { SamplingOptionsInput } from '../sampling/sampling-options.ts';
 import { parseSamplingOptions } from '../sampling/sampling-options.ts';
@@ -113,7 +114,8 @@ async function* generationLoop(
     }
   }
   const stopTokens = new Set([...sampling.stopTokenIds, ...(ignoreEos ? [] : host.tokenizer.eosTokenIds)]);
-  const samplers = requests.map((_, i) => createSampler({ ...sampling, seed: sampling.seed === undefined ? undefined : sampling.seed + i }));
+  const vocab = decodableVocab(host.tokenizer);
+  const samplers = requests.map((_, i) => createSampler({ ...sampling, seed: sampling.seed === undefined ? undefined : sampling.seed + i }, vocab));
   const rows = requests.map((r) => new RowState([...(r.cached ?? []), ...r.tokens], r.tokens.length, new StreamDecoder(host.tokenizer), new StopStringMatcher(sampling.stopStrings)));
   const slots = host.slotFeeds();
   const started = performance.now();
