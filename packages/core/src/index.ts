@@ -104,3 +104,12 @@ export * from './adapters/bank/bank-options.ts';
 export * from './adapters/bank/validate-for-bank.ts';
 export * from './adapters/bank/adapter-byte-size.ts';
 export * from './adapters/bank/random-loaded-adapter.ts';
+
+// constrained decoding (GenerateOptions.constraint) and the sampler's masks
+export * from './constrained/tool-call-tags.ts';
+export { compileSchema } from './constrained/schema-node.ts';
+export type { SchemaNode } from './constrained/schema-node.ts';
+export * from './constrained/compile-constraint.ts';
+export * from './constrained/constrained-row.ts';
+export * from './sampling/token-mask.ts';
+export * from './sampling/decodable-vocab.ts';

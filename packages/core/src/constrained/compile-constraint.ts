@@ -88,7 +88,7 @@ export function compileConstraint(spec: ConstraintSpec, tokenizer: Tokenizer): C
 
 type ParsedSpec = ReturnType<typeof ConstraintSpecSchema.parse>;
 
-function recognizerInput(spec: ParsedSpec): { mode: OutputMode; value: SchemaNode } {
+function recognizerInput(spec: ParsedSpec): { mode: OutputMode; value: SchemaNode; maxCalls?: number } {
   const ids: NodeIds = { next: 0 };
   if (spec.type === 'json_schema') return { mode: 'json', value: compileSchema(spec.schema, ids) };
   const { tools, toolChoice } = spec;
@@ -111,5 +111,5 @@ function recognizerInput(spec: ParsedSpec): { mode: OutputMode; value: SchemaNod
     }),
   );
   const value = bodies.length === 1 ? (bodies[0] as SchemaNode) : makeNode(ids, { kind: 'union', options: bodies });
-  return { mode: toolChoice === 'auto' ? 'auto' : toolChoice === 'required' ? 'required' : 'named', value };
+  return { mode: toolChoice === 'auto' ? 'auto' : toolChoice === 'required' ? 'required' : 'named', value, maxCalls: spec.maxCalls };
 }

@@ -58,7 +58,7 @@ describe('JsonRecognizer: a zod object schema', () => {
       '{"city":"a\nb', // raw control character in a string
       '{"city":"\\x', // bad escape
       '{"city":"\\ud800', // lone surrogate escape
-      '{   "city"', // three spaces: whitespace is bounded
+      '{  "city"', // two spaces: whitespace is bounded
       '{"city":"Oslo","days":01', // leading zero
     ]) {
       expect(verdict(r, text), text).toBe('rejected');
@@ -163,6 +163,11 @@ describe('JsonRecognizer: tool-call markup', () => {
     expect(verdict(tools('named'), call)).toBe('complete');
     expect(verdict(tools('named'), `${call}\n`)).toBe('rejected');
     expect(verdict(tools('none'), 'text with <tool_cal and more')).toBe('complete');
+    const two = (mode: OutputMode) => new JsonRecognizer({ mode, value: body, openTag: '<tool_call>', closeTag: '</tool_call>', maxCalls: 2 });
+    expect(verdict(two('required'), `${call}${call}`)).toBe('complete');
+    expect(verdict(two('required'), `${call}${call}\n`)).toBe('rejected');
+    expect(verdict(two('auto'), `a ${call} b ${call} c <tool_call`)).toBe('complete');
+    expect(verdict(two('auto'), `a ${call} b ${call} c <tool_call>`)).toBe('rejected');
     expect(verdict(tools('none'), 'text <tool_call>')).toBe('rejected');
   });
 });

@@ -2,7 +2,7 @@ import { MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, inRange, prefixCanReach } from
 import type { SchemaNode } from './schema-node.ts';
 
 /** Whitespace characters allowed in one gap between JSON tokens: a few, so a model cannot loop on spaces. */
-export const MAX_WHITESPACE = 2;
+export const MAX_WHITESPACE = 1;
 
 type Node<K extends SchemaNode['kind']> = Extract<SchemaNode, { kind: K }>;
 
@@ -18,7 +18,7 @@ type Frame =
   | { k: 'array'; up: Frame | null; node: Node<'array'>; phase: ArrayPhase; count: number; ws: number }
   | { k: 'fork'; up: null; alternatives: Frame[] }
   | { k: 'done'; up: null }
-  | { k: 'text'; up: null; matched: number }
+  | { k: 'text'; up: null; matched: number; calls: number }
   | { k: 'close'; up: Frame; ws: number; pos: number }
   | { k: 'calls'; up: null; calls: number; ws: number; pos: number };
 
@@ -40,6 +40,8 @@ export interface RecognizerOptions {
   /** tags around a tool call, as UTF-8 bytes (one char per byte) */
   openTag?: string;
   closeTag?: string;
+  /** most tool calls in one output (named mode: 1) */
+  maxCalls?: number;
 }
 
 const QUOTE = 0x22;
@@ -71,6 +73,7 @@ export class JsonRecognizer {
   private readonly textFrames: Frame[];
   private readonly lastRequired = new Map<Node<'object'>, number>();
   private readonly guardStrings: boolean;
+  private readonly maxCalls: number;
 
   constructor(options: RecognizerOptions) {
     this.mode = options.mode;
@@ -79,7 +82,17 @@ export class JsonRecognizer {
     this.close = options.closeTag ?? '';
     this.guardStrings = this.mode !== 'json';
     this.tagDelta = kmpTable(this.open);
-    this.textFrames = Array.from({ length: Math.max(1, this.open.length) }, (_, matched) => ({ k: 'text', up: null, matched }));
+    this.maxCalls = this.mode === 'named' ? 1 : (options.maxCalls ?? Infinity);
+    this.textFrames = Array.from({ length: Math.max(1, this.open.length) }, (_, matched) => ({ k: 'text', up: null, matched, calls: 0 }));
+  }
+
+  /** Call counts only matter up to the limit: capping them keeps cache keys stable. */
+  private cappedCalls(calls: number, unlimited: number): number {
+    return Math.min(calls, Number.isFinite(this.maxCalls) ? this.maxCalls : unlimited);
+  }
+
+  private textFrame(matched: number, calls: number): Frame {
+    return calls === 0 ? (this.textFrames[matched] as Frame) : { k: 'text', up: null, matched, calls };
   }
 
   start(): RecognizerState {
@@ -135,10 +148,10 @@ export class JsonRecognizer {
           key += `c${frame.ws},${frame.pos}|`;
           break;
         case 'calls':
-          key += `k${Math.min(frame.calls, 1)},${frame.ws},${frame.pos}`;
+          key += `k${frame.calls},${frame.ws},${frame.pos}`;
           break;
         case 'text':
-          key += `t${frame.matched}`;
+          key += `t${frame.matched},${frame.calls}`;
           break;
         case 'done':
           key += 'd';
@@ -171,19 +184,20 @@ export class JsonRecognizer {
         return null;
       case 'text': {
         const matched = this.tagDelta[f.matched * 256 + b] as number;
-        if (matched < this.open.length) return this.textFrames[matched] as Frame;
-        return this.mode === 'auto' ? this.enterCall(this.textFrames[0] as Frame) : null;
+        if (matched < this.open.length) return this.textFrame(matched, f.calls);
+        if (this.mode !== 'auto' || f.calls >= this.maxCalls) return null;
+        return this.enterCall(this.textFrame(0, this.cappedCalls(f.calls + 1, 0)));
       }
       case 'close':
         if (f.pos === 0 && isWhitespace(b)) return f.ws < MAX_WHITESPACE ? { ...f, ws: f.ws + 1 } : null;
         if (b !== this.close.charCodeAt(f.pos)) return null;
         return f.pos + 1 === this.close.length ? f.up : { ...f, pos: f.pos + 1 };
       case 'calls': {
-        if (this.mode === 'named' && f.calls > 0) return null;
+        if (f.calls >= this.maxCalls) return null;
         if (f.pos === 0 && isWhitespace(b)) return f.ws < MAX_WHITESPACE ? { ...f, ws: f.ws + 1 } : null;
         if (b !== this.open.charCodeAt(f.pos)) return null;
         if (f.pos + 1 < this.open.length) return { ...f, pos: f.pos + 1 };
-        return this.enterCall({ k: 'calls', up: null, calls: f.calls + 1, ws: 0, pos: 0 });
+        return this.enterCall({ k: 'calls', up: null, calls: this.cappedCalls(f.calls + 1, 1), ws: 0, pos: 0 });
       }
     }
   }
