@@ -3,6 +3,7 @@ import type { Tokenizer } from '../hf/tokenizer.ts';
 import { ConstraintSpecSchema } from './constraint-spec.ts';
 import type { ConstraintSpec } from './constraint-spec.ts';
 import { JsonRecognizer } from './json-recognizer.ts';
+import { plainTokensWithin } from './plain-string-tokens.ts';
 import type { OutputMode, RecognizerState } from './json-recognizer.ts';
 import { compileSchema, makeNode, utf8Bytes } from './schema-node.ts';
 import type { NodeIds, SchemaNode } from './schema-node.ts';
@@ -39,7 +40,17 @@ export class CompiledConstraint {
     const key = this.recognizer.keyOf(state);
     const hit = key === null ? undefined : this.masks.get(key);
     if (hit !== undefined) return hit;
-    const count = this.vocabulary.trie.collect(state, (s, b) => this.recognizer.step(s, b), this.scratch);
+    const step = (s: RecognizerState, b: number) => this.recognizer.step(s, b);
+    // inside a string, plain tokens need no walk: those that fit the string's remaining length, then the others walked
+    const capacity = this.recognizer.plainStringCapacity(state);
+    let count: number;
+    if (capacity === null) count = this.vocabulary.trie.collect(state, step, this.scratch);
+    else {
+      const { plain, nonPlainTrie } = this.vocabulary;
+      const fitting = plainTokensWithin(plain, capacity);
+      this.scratch.set(plain.ids.subarray(0, fitting));
+      count = fitting + nonPlainTrie.collect(state, step, this.scratch.subarray(fitting));
+    }
     const ids = this.scratch.slice(0, count);
     if (key !== null) {
       if (this.cachedIds + count > MASK_CACHE_IDS) {

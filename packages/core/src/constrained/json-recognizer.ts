@@ -127,6 +127,16 @@ export class JsonRecognizer {
     }
   }
 
+  /**
+   * Inside a string with no escape, partial character or pending "<" (tool
+   * calls): how many UTF-16 units it has left, so any plain string token that
+   * fits is allowed without walking. Null in every other state.
+   */
+  plainStringCapacity(f: RecognizerState): number | null {
+    if (f.k !== 'string' || f.esc !== 0 || f.cont !== 0 || (f.lt && this.guardStrings)) return null;
+    return f.node.maxLength - f.units;
+  }
+
   /** A key naming the state for mask caching, or null where the state is cheap to walk or hard to name. */
   keyOf(f: RecognizerState): string | null {
     let key = '';
