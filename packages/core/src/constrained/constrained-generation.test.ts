@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { isPlugboardError } from '../errors/plugboard-error.ts';
 import { TINY_SHAPES } from '../fixtures/fixture-options.ts';
-import { useTempDir } from '../fixtures/test-helpers.ts';
+import { abortAfterTokens, useTempDir } from '../fixtures/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
 import type { Model } from '../runtime/load-model.ts';
 import { loadModel } from '../runtime/load-model.ts';
@@ -92,13 +92,7 @@ describe('constrained generation: json_schema', () => {
   it('an abort mid-constrained-generation stops within a step with ABORTED, and the model keeps working', async () => {
     const controller = new AbortController();
     const stream = model.generate('abort me', { temperature: 1, seed: 5, maxTokens: 200, signal: controller.signal, constraint: ANSWER_SCHEMA });
-    const seen: number[] = [];
-    const error = await (async () => {
-      for await (const token of stream) {
-        seen.push(token.tokenId);
-        if (seen.length === 3) controller.abort();
-      }
-    })().catch((e: unknown) => e);
+    const { error, seen } = await abortAfterTokens(stream, 3, () => controller.abort());
     expect(isPlugboardError(error, 'ABORTED')).toBe(true);
     expect(seen).toHaveLength(3);
     const [after] = await model.generate('Answer:', { temperature: 0, maxTokens: 200, constraint: ANSWER_SCHEMA }).result;
