@@ -63,4 +63,23 @@ describe('CompiledConstraint.allowedIds', () => {
     expect(row.complete).toBe(true); // 77: a third digit would exceed 99
     expect(() => row.advance(tokenizer.encode('x')[0]!)).toThrow(/does not continue/);
   });
+
+  it('the tool-call tag works as its one special token and as byte pieces alike', () => {
+    const compiled = compileConstraint({ type: 'tool_calls', tools: [{ name: 'search', parameters: z.toJSONSchema(Args) }], toolChoice: 'required' }, tokenizer);
+    const special = tokenizer.tokenToId('<tool_call>')!;
+    const byteIds = [...'<tool_call>'].map((c) => tokenizer.tokenToId(c)!);
+    const viaSpecial = new ConstrainedRow(compiled, tokenizer.eosTokenIds);
+    expect(viaSpecial.mask().ids).toContain(special);
+    expect(viaSpecial.mask().ids).toContain(byteIds[0]);
+    viaSpecial.advance(special);
+    const viaBytes = new ConstrainedRow(compiled, tokenizer.eosTokenIds);
+    for (const id of byteIds) {
+      expect(viaBytes.mask().ids).toContain(id);
+      viaBytes.advance(id);
+    }
+    const open = tokenizer.tokenToId('{')!;
+    expect(sorted(viaBytes.mask().ids)).toEqual(sorted(viaSpecial.mask().ids));
+    expect(viaBytes.mask().ids).toContain(open);
+    expect(viaBytes.mask().ids).not.toContain(tokenizer.tokenToId('x')!);
+  });
 });
