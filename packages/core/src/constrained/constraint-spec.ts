@@ -20,6 +20,12 @@ export type ConstrainedTool = z.infer<typeof ConstrainedToolSchema>;
 
 export const ConstraintSpecSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()), name: z.string().optional() }),
-  z.object({ type: z.literal('tool_calls'), tools: z.array(ConstrainedToolSchema), toolChoice: ToolChoiceSchema.default('auto') }),
+  z.object({
+    type: z.literal('tool_calls'),
+    tools: z.array(ConstrainedToolSchema),
+    toolChoice: ToolChoiceSchema.default('auto'),
+    /** most calls in one output (unbounded by default; a named tool choice makes exactly one) */
+    maxCalls: z.number().int().positive().optional(),
+  }),
 ]);
 export type ConstraintSpec = z.input<typeof ConstraintSpecSchema>;

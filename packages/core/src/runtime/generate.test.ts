@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPlugboardError } from '../errors/plugboard-error.ts';
 import { TINY_SHAPES } from '../fixtures/fixture-options.ts';
-import { useTempDir } from '../testing/test-helpers.ts';
+import { abortAfterTokens, useTempDir } from '../testing/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
 import { openWeights } from '../hf/safetensors-weights.ts';
 import { ReferenceModel } from '../reference/reference-model.ts';
@@ -109,13 +109,7 @@ describe('generate', () => {
   it('an aborted generation stops with ABORTED, and the model keeps working', async () => {
     const controller = new AbortController();
     const stream = model.generate('abort me', { temperature: 0, maxTokens: 50, ignoreEos: true, signal: controller.signal });
-    const seen: number[] = [];
-    const error = await (async () => {
-      for await (const token of stream) {
-        seen.push(token.tokenId);
-        if (seen.length === 3) controller.abort();
-      }
-    })().catch((e: unknown) => e);
+    const { error, seen } = await abortAfterTokens(stream, 3, () => controller.abort());
     expect(isPlugboardError(error, 'ABORTED')).toBe(true);
     expect(seen.length).toBe(3);
     await expect(stream.result).rejects.toMatchObject({ code: 'ABORTED' });

@@ -5,11 +5,14 @@ import type { FinishReason, GenerationResult, ModelEventEmitter } from '../event
 import type { ModelConfig } from '../hf/config.ts';
 import type { Tokenizer } from '../hf/tokenizer.ts';
 import { StreamDecoder } from '../hf/stream-decoder.ts';
+import { decodableVocab } from '../sampling/decodable-vocab.ts';
 import { createSampler } from '../sampling/sampler.ts';
 import type { SamplingOptions, SamplingOptionsInput } from '../sampling/sampling-options.ts';
 import { parseSamplingOptions } from '../sampling/sampling-options.ts';
 import { StopStringMatcher } from '../sampling/stop-string-matcher.ts';
 import type { ConstraintSpec } from '../constrained/constraint-spec.ts';
+import { compileConstraint } from '../constrained/compile-constraint.ts';
+import { ConstrainedRow } from '../constrained/constrained-row.ts';
 import { GenerationStream } from './generation-stream.ts';
 import { KvCache } from './kv-cache.ts';
 import type { StepOutput, StepRow } from './step.ts';
@@ -29,7 +32,11 @@ export interface GenerateOptions extends SamplingOptionsInput {
   /** keep generating past the tokenizer's EOS tokens (benchmarks want a fixed token count) */
   ignoreEos?: boolean;
   requestId?: string;
-  /** decode under a token mask so the output always parses (JSON Schema or tool calls) */
+  /**
+   * decode under a token mask so the output always parses (JSON Schema or tool
+   * calls); a row ends with finish 'stop' once its output is complete, and
+   * with 'length' (output cut short, not parseable) when maxTokens comes first
+   */
   constraint?: ConstraintSpec;
 }
 
@@ -100,7 +107,8 @@ class RowState {
  */
 export function checkGeneration(host: GenerationHost, requests: readonly RowRequest[], options: GenerateOptions): SamplingOptions {
   const { signal, requestId: _requestId, ignoreEos: _ignoreEos, constraint, ...samplingInput } = options;
-  if (constraint !== undefined) throw new PlugboardError('UNSUPPORTED_FEATURE', 'constrained decoding is not available in this build');
+  // a schema it cannot compile (UNSUPPORTED_FEATURE) refuses the request before anything runs; compiles are cached per tokenizer
+  if (constraint !== undefined) compileConstraint(constraint, host.tokenizer);
   const sampling = parseSamplingOptions(samplingInput);
   if (requests.length === 0) throw new PlugboardError('INVALID_ARGUMENT', 'generate needs at least one prompt');
   for (const [i, r] of requests.entries()) {
@@ -129,10 +137,13 @@ async function* generationLoop(
   options: GenerateOptions,
   cache: KvCache,
 ): AsyncGenerator<GeneratedToken, GenerationResult[]> {
-  const { signal, requestId = randomUUID(), ignoreEos = false } = options;
+  const { signal, requestId = randomUUID(), ignoreEos = false, constraint } = options;
   const sampling = checkGeneration(host, requests, options);
   const stopTokens = new Set([...sampling.stopTokenIds, ...(ignoreEos ? [] : host.tokenizer.eosTokenIds)]);
-  const samplers = requests.map((_, i) => createSampler({ ...sampling, seed: sampling.seed === undefined ? undefined : sampling.seed + i }));
+  const vocab = decodableVocab(host.tokenizer);
+  const samplers = requests.map((_, i) => createSampler({ ...sampling, seed: sampling.seed === undefined ? undefined : sampling.seed + i }, vocab));
+  const compiled = constraint === undefined ? undefined : compileConstraint(constraint, host.tokenizer);
+  const constrained = compiled === undefined ? undefined : requests.map(() => new ConstrainedRow(compiled, [...stopTokens]));
   const rows = requests.map((r) => new RowState([...(r.cached ?? []), ...r.tokens], r.tokens.length, new StreamDecoder(host.tokenizer), new StopStringMatcher(sampling.stopStrings)));
   const slots = host.slotFeeds();
   const started = performance.now();
@@ -155,9 +166,10 @@ async function* generationLoop(
       // the newest token's logits: after a right-padded prefill of an all-token graph, at the row's chunk length - 1
       const last = decodeSteps === 0 ? Math.min(requests[i]?.tokens.length as number, output.tokensPerRow) - 1 : 0;
       const offset = (i * output.tokensPerRow + last) * output.vocabSize;
-      const tokenId = samplers[i]!.sample(output.logits.subarray(offset, offset + output.vocabSize), row.context);
+      const tokenId = samplers[i]!.sample(output.logits.subarray(offset, offset + output.vocabSize), row.context, constrained?.[i]?.mask());
       if (row.generated.length === 0) row.firstTokenAt = performance.now();
       row.accept(tokenId);
+      constrained?.[i]?.advance(tokenId);
       if (stopTokens.has(tokenId)) {
         row.finish = 'stop';
         row.stoppedBy = tokenId;
@@ -171,8 +183,9 @@ async function* generationLoop(
       if (matched.stopped !== null) {
         row.finish = 'stop';
         row.stoppedBy = matched.stopped;
-      } else if (row.generated.length >= sampling.maxTokens || row.prompt.length + row.generated.length >= host.contextLength) {
-        row.finish = 'length';
+      } else if (constrained?.[i]?.complete || row.generated.length >= sampling.maxTokens || row.prompt.length + row.generated.length >= host.contextLength) {
+        // a complete constrained output ends the row: nothing may follow it
+        row.finish = constrained?.[i]?.complete ? 'stop' : 'length';
         const tail = row.stops.push(row.decoder.flush()).emit + row.stops.flush();
         row.text += tail;
         yield emitToken(host, requestId, i, tokenId, matched.emit + tail);

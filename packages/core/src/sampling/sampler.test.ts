@@ -99,12 +99,6 @@ describe('createSampler: randomness', () => {
     for (const token of seen) expect(topTen.has(token)).toBe(true);
     expect(seen.size).toBe(10);
   });
-
-  it('falls back to the argmax when the row has no finite maximum', () => {
-    const sampler = createSampler({ temperature: 1, seed: 1 });
-    expect(sampler.sample(Float32Array.from([-Infinity, -Infinity]), [])).toBe(0);
-    expect(sampler.sample(Float32Array.from([0, Infinity, 1]), [])).toBe(1);
-  });
 });
 
 describe('createSampler: repetition penalty', () => {
@@ -172,5 +166,63 @@ describe('createSampler: bad input', () => {
 
   it('rejects an empty logits row', () => {
     expectCode(() => createSampler({ temperature: 0 }).sample(new Float32Array(0), []), 'INVALID_ARGUMENT');
+  });
+});
+
+describe('createSampler: numeric errors and undecodable ids', () => {
+  const numericError = (run: () => unknown) => {
+    let caught: unknown;
+    try {
+      run();
+    } catch (error) {
+      caught = error;
+    }
+    expect(isPlugboardError(caught, 'NUMERIC_ERROR')).toBe(true);
+  };
+
+  it('raises NUMERIC_ERROR on NaN, +Infinity or an all -Infinity row, greedy and sampled', () => {
+    for (const temperature of [0, 1]) {
+      const sampler = createSampler({ temperature, seed: 1 });
+      const withNaN = randomLogits(100, 1);
+      withNaN[37] = Number.NaN;
+      numericError(() => sampler.sample(withNaN, []));
+      numericError(() => sampler.sample(new Float32Array(100).fill(Number.NaN), []));
+      numericError(() => sampler.sample(new Float32Array(100).fill(-Infinity), []));
+      const withInf = randomLogits(100, 2);
+      withInf[5] = Infinity;
+      numericError(() => sampler.sample(withInf, []));
+      // a row with some -Infinity (masked) entries is fine
+      const partly = randomLogits(100, 3);
+      partly.fill(-Infinity, 0, 50);
+      expect(sampler.sample(partly, [])).toBeGreaterThanOrEqual(50);
+    }
+  });
+
+  it('never picks ids past the tokenizer or missing from it, even when they hold the largest logits', () => {
+    const logits = randomLogits(120, 4);
+    logits.fill(50, 100); // padding past a 100-token tokenizer wins every argmax
+    logits[7] = 40; // a hole the tokenizer lacks
+    const vocab = { size: 100, holes: Int32Array.from([7]) };
+    for (const temperature of [0, 1, 5]) {
+      const sampler = createSampler({ temperature, seed: 2 }, vocab);
+      for (let i = 0; i < 200; i += 1) {
+        const id = sampler.sample(logits, []);
+        expect(id < 100 && id !== 7).toBe(true);
+      }
+    }
+    expect(logits[7]).toBe(40); // the caller's row is unchanged
+    // without the vocabulary the padded ids win, so the guard is what excludes them
+    expect(createSampler({ temperature: 0 }).sample(logits, [])).toBe(100);
+  });
+
+  it('samples only the ids a token mask allows, plus its end ids', () => {
+    const logits = randomLogits(300, 5);
+    const mask = { ids: Int32Array.from([3, 150, 299]), endIds: [42] };
+    const seen = new Set<number>();
+    const sampler = createSampler({ temperature: 1, seed: 3 });
+    for (let i = 0; i < 400; i += 1) seen.add(sampler.sample(logits, [], mask));
+    expect([...seen].sort((a, b) => a - b)).toEqual([3, 42, 150, 299]);
+    const best = [3, 42, 150, 299].reduce((a, b) => (logits[b] > logits[a] ? b : a));
+    expect(createSampler({ temperature: 0 }).sample(logits, [], mask)).toBe(best);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { TOOL_CALL_OPEN, ToolCallSplitter } from './tool-call-splitter.ts';
+import { TOOL_CALL_OPEN } from '@plugboard/core';
+import { ToolCallSplitter } from './tool-call-splitter.ts';
 
 /** The JSON inside `<tool_call>`: Qwen/Hermes style `{"name", "arguments"}` (some models say "parameters"). */
 const ToolCallBodySchema = z.union([

@@ -1,5 +1,4 @@
-export const TOOL_CALL_OPEN = '<tool_call>';
-export const TOOL_CALL_CLOSE = '</tool_call>';
+import { TOOL_CALL_CLOSE, TOOL_CALL_OPEN } from '@plugboard/core';
 
 export interface SplitChunk {
   /** text outside tool-call blocks that became safe to show */

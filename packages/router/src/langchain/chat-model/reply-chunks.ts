@@ -5,7 +5,8 @@ import { ChatGenerationChunk } from '@langchain/core/outputs';
 import type { GenerationResult } from '@plugboard/core';
 import { isParsedToolCall, parseToolCalls } from '../../agent/tool-calls/parse-tool-calls.ts';
 import type { ToolCallAttempt } from '../../agent/tool-calls/parse-tool-calls.ts';
-import { TOOL_CALL_CLOSE, TOOL_CALL_OPEN, ToolCallSplitter } from '../../agent/tool-calls/tool-call-splitter.ts';
+import { TOOL_CALL_CLOSE, TOOL_CALL_OPEN } from '@plugboard/core';
+import { ToolCallSplitter } from '../../agent/tool-calls/tool-call-splitter.ts';
 import { RAW_TEXT_KEY } from './to-chat-messages.ts';
 
 /**
