@@ -41,14 +41,17 @@ describe('PlugboardChatModel.withStructuredOutput', () => {
     expect(parsed).toEqual(ANN);
     expect(raw).toBeInstanceOf(AIMessageChunk);
     expect(raw.tool_calls).toMatchObject([{ name: 'person', args: ANN }]);
-    const missed = await structured.invoke('Ann is three.');
+    // output that does not parse can only come unconstrained (constrained decoding would have kept it a call)
+    const unconstrained = model.withStructuredOutput(Person, { name: 'person', includeRaw: true, constrained: false });
+    const missed = await unconstrained.invoke('Ann is three.');
     expect(missed.parsed).toBeNull();
     expect(missed.raw.text).toBe('Ann is three.');
     // without includeRaw a reply with no tool call rejects, it does not resolve to undefined
     const { model: plain } = scripted(['Ann is three.']);
-    await expect(plain.withStructuredOutput(Person).invoke('Ann is three.')).rejects.toThrow('no "extract" tool call');
+    await expect(plain.withStructuredOutput(Person, { constrained: false }).invoke('Ann is three.')).rejects.toThrow('no "extract" tool call');
   });
 
+  // unconstrained, so the script can also answer in a fenced block, as models without constrained decoding do
   it('method "jsonSchema" states the schema in the system turn and parses the JSON reply', async () => {
     const prefills: string[] = [];
     const { model } = scripted([
@@ -58,7 +61,7 @@ describe('PlugboardChatModel.withStructuredOutput', () => {
       },
       '```json\n{"name": "Bo", "age": 40}\n```',
     ]);
-    const structured = model.withStructuredOutput(Person, { method: 'jsonSchema', name: 'person' });
+    const structured = model.withStructuredOutput(Person, { method: 'jsonSchema', name: 'person', constrained: false });
     expect(await structured.invoke([new HumanMessage('Ann is three.')])).toEqual(ANN);
     expect(prefills[0]).toContain('matches this JSON Schema ("person")');
     expect(prefills[0]).toContain('"age in years"');
@@ -76,7 +79,7 @@ describe('PlugboardChatModel.withStructuredOutput', () => {
 
   it('rejects output that breaks the zod schema, and methods it does not have', async () => {
     const { model } = scripted([call('extract', { name: 'Ann', age: 'three' })]);
-    await expect(model.withStructuredOutput(Person).invoke('Ann is three.')).rejects.toThrow(/age/);
+    await expect(model.withStructuredOutput(Person, { constrained: false }).invoke('Ann is three.')).rejects.toThrow(/age/);
     expect(() => model.withStructuredOutput(Person, { method: 'jsonMode' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"jsonSchema"') }));
   });
 
@@ -124,5 +127,19 @@ describe('PlugboardChatModel.withStructuredOutput', () => {
     const { model } = scripted([JSON.stringify(ANN), call('extract', ANN)]);
     expect(await model.withStructuredOutput(Person, { method: 'jsonSchema' }).invoke('Ann is three.')).toEqual(ANN);
     expect(await model.withStructuredOutput(Person, { method: 'functionCalling' }).invoke('Ann is three.')).toEqual(ANN);
+  });
+
+  // bounded fields, so a value always completes within maxTokens (a value cut by maxTokens ends with finish "length")
+  it('on the real tiny random model (no script), constrained structured output always parses and validates, both methods', async () => {
+    const Bounded = z.object({ name: z.string().max(12), age: z.number().int().min(0).max(150) });
+    const model = new PlugboardChatModel({ runtime: handle.fixture.model, temperature: 1, maxTokens: 96 });
+    for (const method of ['functionCalling', 'jsonSchema'] as const) {
+      const structured = model.withStructuredOutput(Bounded, { method, includeRaw: true });
+      for (let i = 0; i < 4; i++) {
+        const { raw, parsed } = await structured.invoke(`Describe person ${i}.`);
+        expect(raw.response_metadata.constrained, method).toBe(true);
+        expect(Bounded.safeParse(parsed).success, `${method}: ${JSON.stringify({ text: raw.text, calls: raw.tool_calls, invalid: raw.invalid_tool_calls, meta: raw.response_metadata })}`).toBe(true);
+      }
+    }
   });
 });
