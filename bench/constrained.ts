@@ -13,7 +13,10 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConstrainedRow, compileConstraint, loadModel } from '@plugboard/core';
+import { loadModel } from '@plugboard/core';
+// the compiler and its per-row state are internals of core's generation loop: the bench times them directly
+import { compileConstraint } from '../packages/core/src/constrained/compile-constraint.ts';
+import { ConstrainedRow } from '../packages/core/src/constrained/constrained-row.ts';
 import { QWEN25_05B_SHAPES, ensureFixtureModel } from '@plugboard/core/testing';
 import type { ConstraintSpec, GenerationResult, ModelDType, Tokenizer } from '@plugboard/core';
 import { tokenVocabulary } from '../packages/core/src/constrained/token-vocabulary.ts';

@@ -104,14 +104,10 @@ export * from './adapters/bank/bank-options.ts';
 export * from './adapters/bank/validate-for-bank.ts';
 export * from './adapters/bank/adapter-byte-size.ts';
 
-// constrained decoding (GenerateOptions.constraint) and the sampler's masks
+// constrained decoding is GenerateOptions.constraint (a ConstraintSpec); the tags tool calls are written in
 export * from './constrained/tool-call-tags.ts';
-export { compileSchema } from './constrained/schema-node.ts';
-export type { SchemaNode } from './constrained/schema-node.ts';
-export * from './constrained/compile-constraint.ts';
-export * from './constrained/constrained-row.ts';
-export * from './sampling/token-mask.ts';
-export * from './sampling/decodable-vocab.ts';
+export type { DecodableVocab } from './sampling/decodable-vocab.ts';
+export type { TokenMask } from './sampling/token-mask.ts';
 
 // models by Hugging Face id: the huggingface_hub cache and the hub's file endpoints
 export * from './hub/hub-options.ts';

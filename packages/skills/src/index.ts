@@ -41,3 +41,4 @@ export type { SkillProblem } from './manifest/skill-problem.ts';
 
 // types the public API refers to
 export type { AdapterWeightsHeader } from './manifest/adapter-weights-header.ts';
+export { indexStampSchema } from './rag/chunk-table-schema.ts';
