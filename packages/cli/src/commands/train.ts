@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runTrain } from '@plugboard/train';
 import type { MethodOptionsInput } from '@plugboard/train';
+import { positiveIntFlag } from '../flags/number-flags.ts';
 import { ProgressBar } from '../progress-bar.ts';
 
 const METHODS = ['full', 'lora', 'adapter', 'lisa', 'lisa-sampling'] as const;
@@ -25,7 +26,9 @@ interface TrainFlags {
   rslora?: boolean;
   modules: string;
   layers?: number[];
-  topK: number;
+  topK: number | 'auto';
+  adapterKind: 'lora' | 'bottleneck';
+  probe: 'gradient' | 'scan' | 'progressive';
   width: number;
   activation: 'gelu' | 'relu' | 'silu';
   gamma: number;
@@ -45,7 +48,7 @@ function methodOf(flags: TrainFlags): MethodOptionsInput {
     case 'lora':
       return { kind: 'lora', ...lora, layers: flags.layers };
     case 'lisa':
-      return { kind: 'lisa', ...lora, topK: flags.topK };
+      return { kind: 'lisa', ...lora, topK: flags.topK, adapterKind: flags.adapterKind, probe: flags.probe, width: flags.width, activation: flags.activation };
     case 'adapter':
       return { kind: 'adapter', width: flags.width, activation: flags.activation, layers: flags.layers };
     case 'lisa-sampling':
@@ -71,7 +74,9 @@ export function registerTrain(program: Command): void {
     .option('--rslora', 'scale by alpha/sqrt(rank)')
     .option('--modules <list>', 'LoRA target modules', 'q,k,v,o')
     .option('--layers <list>', 'only these layers (lora, adapter)', ints)
-    .option('--top-k <n>', 'lisa: layers the probe keeps', int, 2)
+    .option('--top-k <n|auto>', 'lisa: layers the probe keeps; auto: the smallest k within ε (0.05) of k+1', (v: string) => (v === 'auto' ? 'auto' : positiveIntFlag(v)), 2)
+    .addOption(new Option('--adapter-kind <kind>', 'lisa: the adapter in the chosen layers').choices(['lora', 'bottleneck']).default('lora'))
+    .addOption(new Option('--probe <name>', 'lisa: how layers are ranked (gradient norm, validation scan, progressive from the top)').choices(['gradient', 'scan', 'progressive']).default('gradient'))
     .option('--width <n>', 'adapter bottleneck width', int, 16)
     .addOption(new Option('--activation <name>', 'adapter activation').choices(['gelu', 'relu', 'silu']).default('gelu'))
     .option('--gamma <n>', 'lisa-sampling: layers unfrozen at a time', int, 2)

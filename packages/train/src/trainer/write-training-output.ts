@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeSafetensors } from '@plugboard/core';
 import type { ModelConfig } from '@plugboard/core';
 import { bottleneckGraphLayers, bottleneckParameterName } from '../model/parameter-names.ts';
+import { layerImportanceSvg } from '../methods/layer-importance-svg.ts';
 import { lossCurveSvg } from './loss-curve-svg.ts';
 import type { TrainResult } from './trainer.ts';
 import { writePeftAdapter } from './write-peft-adapter.ts';
@@ -85,6 +86,7 @@ export function writeTrainingOutput(dir: string, config: ModelConfig, result: Tr
   else if (plan.graphMethod.bottleneck) writeBottleneck(dir, config, result);
   else writeDenseModel(dir, config, result, options);
   if (plan.importance) writeFileSync(join(dir, 'layer-importance.json'), `${JSON.stringify(plan.importance, null, 2)}\n`);
+  if (plan.importance) writeFileSync(join(dir, 'layer-importance.svg'), layerImportanceSvg(plan.importance));
   const metrics = {
     method: plan.kind,
     steps: state.step,
