@@ -23,7 +23,7 @@ import { gradientName } from '../autodiff/differentiate.ts';
 import { GradientSessions } from './gradient-sessions.ts';
 import { learningRateAt } from './lr-schedule.ts';
 import { ParameterStore } from './parameter-store.ts';
-import { TrainOptionsSchema } from './train-options.ts';
+import { TrainOptionsSchema, baseQuantization } from './train-options.ts';
 import type { TrainOptions, TrainOptionsInput, TrainProgress } from './train-options.ts';
 
 export interface TrainInput {
@@ -76,7 +76,7 @@ function baseWeights(input: TrainInput, seed: number): WeightSource {
 
 /** Runs `use` with sessions over the base training graph (no adapters) holding the base weights. */
 async function withBaseGraph<T>(input: TrainInput, options: TrainOptions, base: WeightSource, use: (sessions: GradientSessions, store: ParameterStore) => Promise<T>): Promise<T> {
-  const probeGraph = buildTrainingGraph(input.config, { batch: options.batch, sequence: options.sequence });
+  const probeGraph = buildTrainingGraph(input.config, { batch: options.batch, sequence: options.sequence, quantization: baseQuantization(options) }, base);
   const store = new ParameterStore(probeGraph.parameters);
   store.loadFrom(base);
   const sessions = new GradientSessions(probeGraph);
@@ -107,6 +107,9 @@ async function probeIfLisa(input: TrainInput, method: MethodOptions, options: Tr
   if (method.kind !== 'lisa') return undefined;
   const { numLayers } = input.config;
   if (method.probe === 'gradient') {
+    if (options.baseDtype !== 'fp32') {
+      throw new PlugboardError('INVALID_ARGUMENT', `the gradient probe needs gradients of fp32 base weights, but the base is ${options.baseDtype}: use the scan or progressive probe`);
+    }
     const batches = sequentialBatches(input.data.train, options.batch, options.sequence).slice(0, method.probeBatches);
     return withBaseGraph(input, options, base, (sessions, store) => probeLayerImportance(input.config, sessions, store, batches));
   }
@@ -134,10 +137,14 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   const method = MethodOptionsSchema.parse(input.method);
   if (input.data.train.length === 0) throw new PlugboardError('DATA_INVALID', 'there are no training rows: add examples');
   const base = baseWeights(input, options.seed);
+  if (options.baseDtype !== 'fp32' && (method.kind === 'full' || method.kind === 'lisa-sampling')) {
+    throw new PlugboardError('INVALID_ARGUMENT', `${method.kind} trains the base weights, which a ${options.baseDtype} base holds frozen: use lora, adapter or lisa, or baseDtype fp32`);
+  }
   const resumed = input.resumeFrom !== undefined ? readCheckpointState(input.resumeFrom).importance : undefined;
   const importance = resumed ?? (await probeIfLisa(input, method, options, base));
   const plan = planMethod(input.config, method, options.seed, importance);
-  const training = buildTrainingGraph(input.config, { batch: options.batch, sequence: options.sequence, method: plan.graphMethod });
+  const quantization = baseQuantization(options);
+  const training = buildTrainingGraph(input.config, { batch: options.batch, sequence: options.sequence, method: plan.graphMethod, quantization }, base);
   const store = new ParameterStore(training.parameters);
   store.loadFrom(base);
   initializeAdapters(store, input.config, plan.graphMethod, options.seed);
