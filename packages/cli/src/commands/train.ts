@@ -29,6 +29,7 @@ interface TrainFlags {
   topK: number | 'auto';
   adapterKind: 'lora' | 'bottleneck';
   probe: 'gradient' | 'scan' | 'progressive';
+  baseDtype: 'fp32' | 'int8' | 'int4';
   width: number;
   activation: 'gelu' | 'relu' | 'silu';
   gamma: number;
@@ -77,6 +78,7 @@ export function registerTrain(program: Command): void {
     .option('--top-k <n|auto>', 'lisa: layers the probe keeps; auto: the smallest k within ε (0.05) of k+1', (v: string) => (v === 'auto' ? 'auto' : positiveIntFlag(v)), 2)
     .addOption(new Option('--adapter-kind <kind>', 'lisa: the adapter in the chosen layers').choices(['lora', 'bottleneck']).default('lora'))
     .addOption(new Option('--probe <name>', 'lisa: how layers are ranked (gradient norm, validation scan, progressive from the top)').choices(['gradient', 'scan', 'progressive']).default('gradient'))
+    .addOption(new Option('--base-dtype <dtype>', 'frozen base as computed: fp32, or int8/int4 MatMulNBits (QLoRA; lora, adapter, lisa)').choices(['fp32', 'int8', 'int4']).default('fp32'))
     .option('--width <n>', 'adapter bottleneck width', int, 16)
     .addOption(new Option('--activation <name>', 'adapter activation').choices(['gelu', 'relu', 'silu']).default('gelu'))
     .option('--gamma <n>', 'lisa-sampling: layers unfrozen at a time', int, 2)
@@ -110,6 +112,7 @@ export function registerTrain(program: Command): void {
           restoreBest: flags.restoreBest,
           checkpointDir,
           checkpointEvery: flags.checkpointEvery,
+          baseDtype: flags.baseDtype,
         },
         resumeFrom: flags.resume ? checkpointDir : undefined,
         onProgress: (p) => bar.update(p.step, `loss ${p.loss.toFixed(3)} ${p.tokensPerSecond.toFixed(0)} tok/s${p.evalLoss === undefined ? '' : ` eval ${p.evalLoss.toFixed(3)}`}`),

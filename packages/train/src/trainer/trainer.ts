@@ -138,7 +138,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   if (input.data.train.length === 0) throw new PlugboardError('DATA_INVALID', 'there are no training rows: add examples');
   const base = baseWeights(input, options.seed);
   if (options.baseDtype !== 'fp32' && (method.kind === 'full' || method.kind === 'lisa-sampling')) {
-    throw new PlugboardError('INVALID_ARGUMENT', `${method.kind} trains the base weights, which a ${options.baseDtype} base holds frozen: use lora, adapter or lisa, or baseDtype fp32`);
+    throw new PlugboardError('INVALID_ARGUMENT', `${method.kind} trains the base weights, but the ${options.baseDtype} base is frozen: use lora, adapter or lisa, or baseDtype fp32`);
   }
   const resumed = input.resumeFrom !== undefined ? readCheckpointState(input.resumeFrom).importance : undefined;
   const importance = resumed ?? (await probeIfLisa(input, method, options, base));
