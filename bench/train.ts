@@ -4,10 +4,14 @@
  * Training throughput of a ~5M-parameter llama (hidden 256, 6 layers, 8
  * heads, 4 KV heads, intermediate 688, vocab 4096) on batches of 8 × 256
  * tokens with AdamW: full fine-tuning, LoRA rank 16 on q/k/v/o in all
- * layers, and LISA (the same LoRA in the 2 layers the probe picks).
- * Prints one JSON object on stdout.
+ * layers, and LISA (the same LoRA in the 2 layers a validation-scan probe
+ * picks), over an fp32 base and (LoRA, LISA) over a frozen int8 / int4
+ * MatMulNBits base. Each row runs in its own process (`--row NAME`), so its
+ * peak RSS is its own. Prints one JSON object on stdout.
  */
+import { execFileSync } from 'node:child_process';
 import { SeededRandom, randomModelWeights, tinyModelConfig } from '@plugboard/core';
+import type { ModelDType } from '@plugboard/core';
 import type { PackedRow } from '@plugboard/train';
 import type { TrainingData } from '@plugboard/train';
 import type { MethodOptionsInput } from '@plugboard/train';
@@ -41,16 +45,17 @@ function randomRows(count: number, seed: number): PackedRow[] {
   });
 }
 
-const data: TrainingData = { train: randomRows(BATCH * 4, 1), heldOut: [], heldOutExamples: [], trainExamples: [] };
+// held-out rows for the scan probe that picks LISA's layers
+const data: TrainingData = { train: randomRows(BATCH * 4, 1), heldOut: randomRows(BATCH, 2), heldOutExamples: [], trainExamples: [] };
 
-async function measure(name: string, method: MethodOptionsInput): Promise<{ tokensPerSecond: number; trainable: number }> {
+async function measure(name: string, method: MethodOptionsInput, baseDtype: ModelDType): Promise<{ tokensPerSecond: number; trainable: number }> {
   const stamps: number[] = [];
   const result = await train({
     config,
     base,
     data,
     method,
-    options: { batch: BATCH, sequence: SEQUENCE, steps: warmupSteps + timedSteps, schedule: { learningRate: 1e-4 }, seed: 0 },
+    options: { batch: BATCH, sequence: SEQUENCE, steps: warmupSteps + timedSteps, schedule: { learningRate: 1e-4 }, seed: 0, baseDtype },
     onProgress: () => stamps.push(performance.now()),
   });
   const seconds = ((stamps.at(-1) as number) - (stamps[warmupSteps - 1] as number)) / 1000;
@@ -60,15 +65,46 @@ async function measure(name: string, method: MethodOptionsInput): Promise<{ toke
 }
 
 const lora = { rank: 16, alpha: 32, modules: ['q', 'k', 'v', 'o'] as ('q' | 'k' | 'v' | 'o')[] };
-const full = await measure('full', { kind: 'full' });
-const loraRun = await measure('lora', { kind: 'lora', ...lora });
-const lisa = await measure('lisa', { kind: 'lisa', ...lora, topK: 2, probeBatches: 1 });
-printResult({
-  full_tokens_per_s: round(full.tokensPerSecond),
-  lora_tokens_per_s: round(loraRun.tokensPerSecond),
-  lisa_tokens_per_s: round(lisa.tokensPerSecond),
-  peak_rss_mb: round(peakRssMb()),
-  params_total: full.trainable,
-  params_lora: loraRun.trainable,
-  params_lisa: lisa.trainable,
-});
+const METHODS: Record<string, MethodOptionsInput> = {
+  full: { kind: 'full' },
+  lora: { kind: 'lora', ...lora },
+  lisa: { kind: 'lisa', ...lora, topK: 2, probe: 'scan', probeSteps: 1 },
+};
+const ROWS: { method: string; baseDtype: ModelDType }[] = [
+  { method: 'full', baseDtype: 'fp32' },
+  ...(['fp32', 'int8', 'int4'] as const).flatMap((baseDtype) => [
+    { method: 'lora', baseDtype },
+    { method: 'lisa', baseDtype },
+  ]),
+];
+
+interface RowResult {
+  method: string;
+  base_dtype: ModelDType;
+  tokens_per_s: number;
+  peak_rss_mb: number;
+  trainable: number;
+}
+
+if (flags.row !== undefined) {
+  // child: one row, its own process
+  const [method, baseDtype] = flags.row.split(':') as [string, ModelDType];
+  const run = await measure(`${method} over ${baseDtype}`, METHODS[method] as MethodOptionsInput, baseDtype);
+  printResult({ method, base_dtype: baseDtype, tokens_per_s: round(run.tokensPerSecond), peak_rss_mb: round(peakRssMb()), trainable: run.trainable } satisfies RowResult);
+} else {
+  const rows = ROWS.map(({ method, baseDtype }) => {
+    const args = [...process.execArgv, process.argv[1] as string, '--row', `${method}:${baseDtype}`, '--steps', String(timedSteps), '--warmup', String(warmupSteps)];
+    return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as RowResult;
+  });
+  const row = (method: string, baseDtype: ModelDType) => rows.find((r) => r.method === method && r.base_dtype === baseDtype) as RowResult;
+  printResult({
+    full_tokens_per_s: row('full', 'fp32').tokens_per_s,
+    lora_tokens_per_s: row('lora', 'fp32').tokens_per_s,
+    lisa_tokens_per_s: row('lisa', 'fp32').tokens_per_s,
+    peak_rss_mb: Math.max(...rows.map((r) => r.peak_rss_mb)),
+    params_total: row('full', 'fp32').trainable,
+    params_lora: row('lora', 'fp32').trainable,
+    params_lisa: row('lisa', 'fp32').trainable,
+    rows,
+  });
+}

@@ -21,6 +21,8 @@ export * from './methods/method-options.ts';
 export * from './methods/method-plan.ts';
 export * from './methods/layer-probe.ts';
 export * from './methods/layer-importance.ts';
+export * from './methods/layer-importance-svg.ts';
+export * from './methods/validation-probes.ts';
 export * from './trainer/trainer.ts';
 export * from './trainer/train-options.ts';
 export * from './trainer/checkpoint.ts';

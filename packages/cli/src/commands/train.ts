@@ -26,7 +26,10 @@ interface TrainFlags {
   rslora?: boolean;
   modules: string;
   layers?: number[];
-  topK: number;
+  topK: number | 'auto';
+  adapterKind: 'lora' | 'bottleneck';
+  probe: 'gradient' | 'scan' | 'progressive';
+  baseDtype: 'fp32' | 'int8' | 'int4';
   width: number;
   activation: 'gelu' | 'relu' | 'silu';
   gamma: number;
@@ -59,7 +62,7 @@ function methodOf(flags: TrainFlags): MethodOptionsInput {
     case 'lora':
       return { kind: 'lora', ...lora, layers: flags.layers };
     case 'lisa':
-      return { kind: 'lisa', ...lora, topK: flags.topK };
+      return { kind: 'lisa', ...lora, topK: flags.topK, adapterKind: flags.adapterKind, probe: flags.probe, width: flags.width, activation: flags.activation };
     case 'adapter':
       return { kind: 'adapter', width: flags.width, activation: flags.activation, layers: flags.layers };
     case 'lisa-sampling':
@@ -101,7 +104,10 @@ export function registerTrain(program: Command): void {
     .option('--rslora', 'scale by alpha/sqrt(rank)')
     .option('--modules <list>', 'LoRA target modules', 'q,k,v,o')
     .option('--layers <list>', 'only these layers (lora, adapter)', intListFlag)
-    .option('--top-k <n>', 'lisa: layers the probe keeps', positiveIntFlag, 2)
+    .option('--top-k <n|auto>', 'lisa: layers the probe keeps; auto: the smallest k within ε (0.05) of k+1', (v: string) => (v === 'auto' ? 'auto' : positiveIntFlag(v)), 2)
+    .addOption(new Option('--adapter-kind <kind>', 'lisa: the adapter in the chosen layers').choices(['lora', 'bottleneck']).default('lora'))
+    .addOption(new Option('--probe <name>', 'lisa: how layers are ranked (gradient norm, validation scan, progressive from the top)').choices(['gradient', 'scan', 'progressive']).default('gradient'))
+    .addOption(new Option('--base-dtype <dtype>', 'frozen base as computed: fp32, or int8/int4 MatMulNBits (QLoRA; lora, adapter, lisa)').choices(['fp32', 'int8', 'int4']).default('fp32'))
     .option('--width <n>', 'adapter bottleneck width', positiveIntFlag, 16)
     .addOption(new Option('--activation <name>', 'adapter activation').choices(['gelu', 'relu', 'silu']).default('gelu'))
     .option('--gamma <n>', 'lisa-sampling: layers unfrozen at a time', positiveIntFlag, 2)
@@ -146,6 +152,7 @@ export function registerTrain(program: Command): void {
           restoreBest: flags.restoreBest,
           checkpointDir,
           checkpointEvery: flags.checkpointEvery,
+          baseDtype: flags.baseDtype,
         },
         resumeFrom: flags.resume ? checkpointDir : undefined,
         skill: flags.raw ? false : skillInput(flags),

@@ -6,7 +6,7 @@ import { GradientAccumulator } from './gradient-accumulator.ts';
 import { findGradientPath } from './gradient-path.ts';
 import { GraphFacts } from './graph-facts.ts';
 import type { VjpContext, VjpRule } from './op-rule.ts';
-import { OP_RULES, differentiableOps } from './op-rules.ts';
+import { differentiableOps, ruleOf } from './op-rules.ts';
 
 export const DifferentiateOptionsSchema = z.object({
   /** a scalar float value produced by the graph */
@@ -72,7 +72,7 @@ export function differentiate(graph: Graph, options: DifferentiateOptions): Grap
 }
 
 function vjpRuleOf(node: Node): VjpRule {
-  const rule = node.domain === '' ? OP_RULES[node.op] : undefined;
+  const rule = ruleOf(node);
   if (rule === undefined || rule.vjp === 'none') {
     const op = node.domain === '' ? node.op : `${node.domain}.${node.op}`;
     throw new PlugboardError(

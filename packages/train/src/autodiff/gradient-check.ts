@@ -4,7 +4,7 @@
  * public surface.
  */
 import { createRequire } from 'node:module';
-import { GraphBuilder, SeededRandom, attr, createSession, runSession, serializeToBytes } from '@plugboard/core';
+import { GraphBuilder, SeededRandom, attr, deriveSeed, createSession, runSession, serializeToBytes } from '@plugboard/core';
 import type { Graph } from '@plugboard/core';
 // the core test kit's tolerance measure (test-only, so imported by path)
 import { relativeError } from '../../../core/src/graph/ort-test-kit.ts';
@@ -105,22 +105,48 @@ export interface GradientComparison {
   relativeError: number;
 }
 
+export interface FiniteDifferenceOptions {
+  eps?: number;
+  /** check only this many seeded-random entries per tensor (all when omitted): large graphs cost 2 forward runs per entry */
+  samplesPerTensor?: number;
+  seed?: number;
+  /** the entries to check of some tensors (e.g. only the embedding rows a batch uses), overriding the sample */
+  entries?: Record<string, number[]>;
+}
+
+/** The entries of a tensor of `size` that a check compares: all, or a seeded sample without repeats. */
+function checkedIndices(size: number, name: string, options: FiniteDifferenceOptions): number[] {
+  const chosen = options.entries?.[name];
+  if (chosen !== undefined) return chosen;
+  const all = Array.from({ length: size }, (_, i) => i);
+  const count = options.samplesPerTensor;
+  if (count === undefined || count >= size) return all;
+  const random = new SeededRandom(deriveSeed(options.seed ?? 1, name));
+  for (let i = 0; i < count; i++) {
+    const j = i + random.nextInt(size - i);
+    [all[i], all[j]] = [all[j] as number, all[i] as number];
+  }
+  return all.slice(0, count).sort((a, b) => a - b);
+}
+
 /**
  * Runs forward+backward once, then central differences of the loss for
- * every element of every wrt input (2 forward runs each).
+ * every checked element of every wrt input (2 forward runs each). `analytic`
+ * and `numeric` hold the checked entries only, in index order.
  */
 export async function compareWithFiniteDifferences(
   graph: Graph,
   feeds: Record<string, OrtTensor>,
   wrt: string[],
   dtype: FloatDType,
-  eps = TOLERANCE[dtype].eps,
+  options: FiniteDifferenceOptions = {},
 ): Promise<Record<string, GradientComparison>> {
+  const eps = options.eps ?? TOLERANCE[dtype].eps;
   // ORT's extended fusions (x·Sigmoid(x) → com.microsoft.QuickGelu) have float32 kernels only
-  const options = dtype === 'float64' ? { graphOptimizationLevel: 'basic' as const } : {};
-  const backward = await createSession(serializeToBytes(differentiate(graph, { loss: 'loss', wrt })), options);
+  const sessionOptions = dtype === 'float64' ? { graphOptimizationLevel: 'basic' as const } : {};
+  const backward = await createSession(serializeToBytes(differentiate(graph, { loss: 'loss', wrt })), sessionOptions);
   const analytic = await runSession(backward, feeds);
-  const forward = await createSession(serializeToBytes(graph), options);
+  const forward = await createSession(serializeToBytes(graph), sessionOptions);
   const lossAt = async (name: string, index: number, delta: number): Promise<number> => {
     const base = feeds[name] as OrtTensor;
     const data = Float64Array.from(base.data as Float64Array | Float32Array);
@@ -130,12 +156,15 @@ export async function compareWithFiniteDifferences(
   };
   const result: Record<string, GradientComparison> = {};
   for (const name of wrt) {
-    const size = (feeds[name] as OrtTensor).size;
-    const numeric = new Float64Array(size);
-    for (let i = 0; i < size; i++) numeric[i] = ((await lossAt(name, i, eps)) - (await lossAt(name, i, -eps))) / (2 * eps);
-    const got = Float64Array.from((analytic[gradientName(name)] as OrtTensor).data as Float64Array | Float32Array);
+    const indices = checkedIndices((feeds[name] as OrtTensor).size, name, options);
+    const numeric = new Float64Array(indices.length);
+    for (const [k, i] of indices.entries()) numeric[k] = ((await lossAt(name, i, eps)) - (await lossAt(name, i, -eps))) / (2 * eps);
+    const full = (analytic[gradientName(name)] as OrtTensor).data as Float64Array | Float32Array;
+    const got = Float64Array.from(indices, (i) => full[i] as number);
     result[name] = { analytic: got, numeric, relativeError: relativeError(got, numeric) };
   }
+  await backward.release();
+  await forward.release();
   return result;
 }
 

@@ -2,7 +2,7 @@ import { tensorBytes } from '@plugboard/core';
 import type { Dim, DType, Graph, Initializer, Node } from '@plugboard/core';
 import { isStatic } from './broadcast-shape.ts';
 import type { FactsView, ValueFacts } from './op-rule.ts';
-import { OP_RULES } from './op-rules.ts';
+import { ruleOf } from './op-rules.ts';
 
 /**
  * Shape and dtype inference over the IR, run once over the nodes in order.
@@ -48,7 +48,7 @@ export class GraphFacts implements FactsView {
   }
 
   private inferNode(node: Node): void {
-    const rule = node.domain === '' ? OP_RULES[node.op] : undefined;
+    const rule = ruleOf(node);
     const inferred = rule?.infer({ node, facts: this, unknownDim: () => `unknown_${this.unknownCount++}` }) ?? [];
     node.outputs.forEach((output, i) => {
       if (output !== '') this.values.set(output, inferred[i] ?? { dtype: undefined, shape: undefined });

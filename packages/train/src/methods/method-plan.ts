@@ -4,6 +4,7 @@ import { seededPermutation } from '../data/shuffle.ts';
 import type { GraphMethod } from '../model/graph-method.ts';
 import { adapterParameterShapes } from '../model/parameter-names.ts';
 import { allBaseParameterNames, globalParameterNames, layerParameterNames } from './layer-names.ts';
+import { autoTopK } from './layer-importance.ts';
 import type { LayerImportance } from './layer-importance.ts';
 import type { MethodKind, MethodOptions } from './method-options.ts';
 
@@ -48,7 +49,8 @@ function lisaSamplingPlan(config: ModelConfig, gamma: number, period: number, se
 
 /**
  * The plan of a method. `lisa` needs the probe's ranking (see
- * probeLayerImportance), since its LoRA lives only in the top-k layers.
+ * probeLayerImportance and validation-probes.ts), since its adapter — LoRA or
+ * bottleneck — lives only in the top-k layers.
  */
 export function planMethod(config: ModelConfig, options: MethodOptions, seed: number, importance?: LayerImportance): MethodPlan {
   switch (options.kind) {
@@ -64,9 +66,12 @@ export function planMethod(config: ModelConfig, options: MethodOptions, seed: nu
     }
     case 'lisa': {
       if (!importance) throw new PlugboardError('INVALID_ARGUMENT', 'a lisa plan needs the layer-importance probe result: run probeLayerImportance first');
-      const { rank, alpha, useRslora, modules, topK } = options;
+      const topK = options.topK === 'auto' ? autoTopK(importance, options.epsilon) : options.topK;
       const layers = importance.ranking.slice(0, topK).sort((a, b) => a - b);
-      return { ...adapterPlan('lisa', config, { lora: { rank, alpha, useRslora, modules, layers } }), importance };
+      const { rank, alpha, useRslora, modules, width, activation } = options;
+      const graphMethod: GraphMethod =
+        options.adapterKind === 'bottleneck' ? { bottleneck: { width, activation, layers } } : { lora: { rank, alpha, useRslora, modules, layers } };
+      return { ...adapterPlan('lisa', config, graphMethod), importance: { ...importance, selected: layers } };
     }
     case 'lisa-sampling':
       return lisaSamplingPlan(config, options.gamma, options.period, seed);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BOTTLENECK_ACTIVATIONS, LORA_MODULES } from '@plugboard/core';
+import { BOTTLENECK_ACTIVATIONS, LORA_MODULES, QuantizationSchema } from '@plugboard/core';
 
 /** LoRA pairs in the training graph: PEFT orientation, A [r, in] and B [out, r]. */
 export const LoraGraphSpecSchema = z.object({
@@ -35,6 +35,12 @@ export const TrainingGraphOptionsSchema = z.object({
   method: GraphMethodSchema.default({}),
   /** also output `logits` [B, S, V] (evaluation, tests) */
   logits: z.boolean().default(false),
+  /**
+   * a frozen quantized base (QLoRA): projections run as MatMulNBits over
+   * packed weights baked into the graph, so they are no parameters; needs
+   * the base weights at build time. null: fp32 base weights as parameters
+   */
+  quantization: QuantizationSchema.nullable().default(null),
 });
 export type TrainingGraphOptions = z.infer<typeof TrainingGraphOptionsSchema>;
 export type TrainingGraphOptionsInput = z.input<typeof TrainingGraphOptionsSchema>;

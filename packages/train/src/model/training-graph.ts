@@ -1,5 +1,5 @@
-import { GLOBAL_WEIGHT_NAMES, GraphBuilder, PlugboardError, activate, layerWeightNames } from '@plugboard/core';
-import type { Graph, LoraModule, ModelConfig } from '@plugboard/core';
+import { GLOBAL_WEIGHT_NAMES, GraphBuilder, PlugboardError, activate, fusedProjection, layerWeightNames } from '@plugboard/core';
+import type { Graph, LoraModule, ModelConfig, WeightSource } from '@plugboard/core';
 import { causalAttentionOps } from './attention-ops.ts';
 import type { AttentionConstants, AttentionShape } from './attention-ops.ts';
 import { addBottleneckOps } from './bottleneck-ops.ts';
@@ -16,6 +16,7 @@ import {
   trainingParameterShapes,
 } from './parameter-names.ts';
 import { rmsNormOps } from './rms-norm-ops.ts';
+import { quantizedHead, quantizedWeightNames } from './quantized-base.ts';
 import { rotaryConstants } from './rotary-ops.ts';
 
 export const TRAINING_INPUTS = { inputIds: 'input_ids', targets: 'targets', lossMask: 'loss_mask', segmentIds: 'segment_ids' } as const;
@@ -35,11 +36,16 @@ export interface TrainingGraph {
  * graph (and one ORT session) serves every step: the trainer feeds the
  * current values, and what is trainable is just the autodiff's `wrt` list.
  */
-export function buildTrainingGraph(config: ModelConfig, input: TrainingGraphOptionsInput): TrainingGraph {
+export function buildTrainingGraph(config: ModelConfig, input: TrainingGraphOptionsInput, base?: WeightSource): TrainingGraph {
   const options = TrainingGraphOptionsSchema.parse(input);
   const parameters = trainingParameterShapes(config, options.method);
   checkLayers(config, options);
-  const graph = new TrainingGraphWriter(config, options, parameters).write();
+  const quantized = options.quantization === null ? new Set<string>() : quantizedWeightNames(config, options.quantization);
+  if (quantized.size > 0 && base === undefined) {
+    throw new PlugboardError('INVALID_ARGUMENT', 'a training graph over a quantized base needs the base weights: pass them to buildTrainingGraph');
+  }
+  for (const name of quantized) parameters.delete(name);
+  const graph = new TrainingGraphWriter(config, options, parameters, base).write();
   return { graph, parameters, options };
 }
 
@@ -62,6 +68,7 @@ class TrainingGraphWriter {
     private readonly config: ModelConfig,
     private readonly options: TrainingGraphOptions,
     private readonly parameters: Map<string, number[]>,
+    private readonly base?: WeightSource,
   ) {
     this.rows = options.batch * options.sequence;
     const { lora, bottleneck } = options.method;
@@ -97,7 +104,7 @@ class TrainingGraphWriter {
     }
     const normed = rmsNormOps(b, hidden, GLOBAL_WEIGHT_NAMES.finalNorm, config.rmsNormEps);
     const head = config.tieWordEmbeddings ? GLOBAL_WEIGHT_NAMES.embedTokens : GLOBAL_WEIGHT_NAMES.lmHead;
-    const logits = linearOps(b, normed, head, null);
+    const logits = this.baseLinear(normed, head, null, quantizedHead(options.quantization));
 
     const column = b.constant('int64', [this.rows, 1]);
     const loss = maskedCrossEntropyOps(b, logits, b.op1('Reshape', [targets, column]), b.op1('Reshape', [lossMask, column]));
@@ -150,8 +157,16 @@ class TrainingGraphWriter {
     return addBottleneckOps(b, down, inputs, bottleneck.activation);
   }
 
+  /** x Wᵀ (+ bias) over a base weight: a parameter, or (quantized base) frozen MatMulNBits initializers. */
+  private baseLinear(x: string, weight: string, bias: string | null, quantized = false): string {
+    const { quantization } = this.options;
+    if (!quantized || quantization === null || this.base === undefined) return linearOps(this.b, x, weight, bias);
+    const y = fusedProjection(this.b, x, this.base, [weight], { quantization, prepackWeights: false });
+    return bias === null ? y : this.b.op1('Add', [y, bias]);
+  }
+
   private linear(x: string, layer: number, module: LoraModule, weight: string, bias: string | null): string {
-    const y = linearOps(this.b, x, weight, bias);
+    const y = this.baseLinear(x, weight, bias, !this.parameters.has(weight));
     const lora = this.options.method.lora;
     if (!lora || !this.loraAt.has(`${layer}.${module}`)) return y;
     return addLoraOps(this.b, x, y, {

@@ -46,7 +46,7 @@ describe('train → skill package → validate → registry → bank', () => {
     expect(readdirSync(out).sort()).toEqual(['adapter', 'report', 'skill.json', 'skill.schema.json']);
     expect(readdirSync(root).filter((entry) => entry.includes('.partial-'))).toEqual([]);
     const report = readdirSync(join(out, 'report')).sort();
-    expect(report).toEqual(name === 'lisa' ? ['layer-importance.json', 'loss-curve.json', 'loss-curve.svg', 'metrics.json'] : ['loss-curve.json', 'loss-curve.svg', 'metrics.json']);
+    expect(report).toEqual(name === 'lisa' ? ['layer-importance.json', 'layer-importance.svg', 'loss-curve.json', 'loss-curve.svg', 'metrics.json'] : ['loss-curve.json', 'loss-curve.svg', 'metrics.json']);
     const manifest = JSON.parse(readFileSync(join(out, 'skill.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest).toMatchObject({ $schema: './skill.schema.json', name: `${name}-skill`, adapter: { kind: name === 'adapter' ? 'adapter' : 'lora', path: 'adapter' } });
     expect(result.manifest?.routing.examples.length).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import type { ModelConfig } from '@plugboard/core';
+import type { ModelConfig, Quantization, WeightSource } from '@plugboard/core';
 import { sequentialBatches } from '../data/batch-order.ts';
 import { packExamples } from '../data/pack-rows.ts';
 import type { TokenizedExample } from '../data/tokenize-example.ts';
@@ -19,9 +19,11 @@ export async function exactMatchAccuracy(
   store: ParameterStore,
   examples: readonly TokenizedExample[],
   shape: { batch: number; sequence: number },
+  /** a frozen quantized base (its projections are not in `store`) */
+  quantizedBase?: { quantization: Quantization; weights: WeightSource },
 ): Promise<number> {
   if (examples.length === 0) return 0;
-  const { graph } = buildTrainingGraph(config, { ...shape, method, logits: true });
+  const { graph } = buildTrainingGraph(config, { ...shape, method, logits: true, quantization: quantizedBase?.quantization ?? null }, quantizedBase?.weights);
   const runner = await GraphRunner.open(graph);
   const rows = examples.map((example) => packExamples([example], shape.sequence)[0]).filter((row) => row !== undefined);
   const vocab = config.vocabSize;

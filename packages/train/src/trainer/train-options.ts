@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PlugboardError } from '@plugboard/core';
-import type { ModelConfig } from '@plugboard/core';
+import { LoadModelOptionsSchema, MODEL_DTYPES, PlugboardError, buildOptionsFor } from '@plugboard/core';
+import type { ModelConfig, Quantization } from '@plugboard/core';
 import { AdamWOptionsSchema } from './adamw.ts';
 import { LrScheduleSchema } from './lr-schedule.ts';
 
@@ -30,6 +30,12 @@ export const TrainOptionsSchema = z.object({
   /** write a checkpoint here every checkpointEvery steps, at the end, and when aborted */
   checkpointDir: z.string().min(1).optional(),
   checkpointEvery: z.number().int().nonnegative().default(0),
+  /**
+   * the frozen base as computed: fp32, or int8/int4 MatMulNBits (QLoRA) — the
+   * quantization inference uses for that dtype; adapters train over it and
+   * the base weights are never fp32 parameters
+   */
+  baseDtype: z.enum(MODEL_DTYPES).default('fp32'),
 });
 export type TrainOptions = z.infer<typeof TrainOptionsSchema>;
 export type TrainOptionsInput = z.input<typeof TrainOptionsSchema>;
@@ -47,6 +53,11 @@ export function checkTrainOptionsFitModel(options: Pick<TrainOptions, 'sequence'
       { details: { field: 'sequence', sequence: options.sequence, maxPositionEmbeddings: config.maxPositionEmbeddings } },
     );
   }
+}
+
+/** The quantization `loadModel({ dtype })` serves this base dtype with (null for fp32). */
+export function baseQuantization(options: Pick<TrainOptions, 'baseDtype'>): Quantization | null {
+  return buildOptionsFor(LoadModelOptionsSchema.parse({ dtype: options.baseDtype })).quantization;
 }
 
 /** Reported after every optimizer step. */

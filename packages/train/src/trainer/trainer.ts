@@ -10,6 +10,8 @@ import { probeLayerImportance } from '../methods/layer-probe.ts';
 import { MethodOptionsSchema } from '../methods/method-options.ts';
 import type { MethodOptions, MethodOptionsInput } from '../methods/method-options.ts';
 import { planMethod } from '../methods/method-plan.ts';
+import { progressiveLayerImportance, scanLayerImportance } from '../methods/validation-probes.ts';
+import type { FitProbe } from '../methods/validation-probes.ts';
 import type { MethodPlan } from '../methods/method-plan.ts';
 import { AdamW } from './adamw.ts';
 import { batchFeeds } from './batch-feeds.ts';
@@ -21,7 +23,7 @@ import { gradientName } from '../autodiff/differentiate.ts';
 import { GradientSessions } from './gradient-sessions.ts';
 import { learningRateAt } from './lr-schedule.ts';
 import { ParameterStore } from './parameter-store.ts';
-import { TrainOptionsSchema, checkTrainOptionsFitModel } from './train-options.ts';
+import { TrainOptionsSchema, baseQuantization, checkTrainOptionsFitModel } from './train-options.ts';
 import type { TrainOptions, TrainOptionsInput, TrainProgress } from './train-options.ts';
 
 export interface TrainInput {
@@ -72,19 +74,56 @@ function baseWeights(input: TrainInput, seed: number): WeightSource {
   return input.base ?? randomModelWeights(input.config, seed);
 }
 
-/** lisa: rank layers on the training data with the base graph; other methods need no probe. */
-async function probeIfLisa(input: TrainInput, method: MethodOptions, options: TrainOptions, base: WeightSource): Promise<LayerImportance | undefined> {
-  if (method.kind !== 'lisa') return undefined;
-  const probeGraph = buildTrainingGraph(input.config, { batch: options.batch, sequence: options.sequence });
+/** Runs `use` with sessions over the base training graph (no adapters) holding the base weights. */
+async function withBaseGraph<T>(input: TrainInput, options: TrainOptions, base: WeightSource, use: (sessions: GradientSessions, store: ParameterStore) => Promise<T>): Promise<T> {
+  const probeGraph = buildTrainingGraph(input.config, { batch: options.batch, sequence: options.sequence, quantization: baseQuantization(options) }, base);
   const store = new ParameterStore(probeGraph.parameters);
   store.loadFrom(base);
   const sessions = new GradientSessions(probeGraph);
   try {
-    const batches = sequentialBatches(input.data.train, options.batch, options.sequence).slice(0, method.probeBatches);
-    return await probeLayerImportance(input.config, sessions, store, batches);
+    return await use(sessions, store);
   } finally {
     await sessions.release();
   }
+}
+
+type LisaOptions = Extract<MethodOptions, { kind: 'lisa' }>;
+
+/** scan / progressive: a short training of the skill's adapter kind in `layers` only; its final held-out loss. */
+function probeFitter(input: TrainInput, method: LisaOptions, options: TrainOptions, base: WeightSource): FitProbe {
+  const { rank, alpha, useRslora, modules, width, activation } = method;
+  const { checkpointDir: _checkpointDir, ...rest } = options;
+  return async (layers) => {
+    const probeMethod: MethodOptionsInput =
+      method.adapterKind === 'bottleneck' ? { kind: 'adapter', width, activation, layers } : { kind: 'lora', rank, alpha, useRslora, modules, layers };
+    const probeOptions = { ...rest, steps: method.probeSteps, schedule: { learningRate: options.schedule.learningRate }, evalEvery: 0, patience: null, checkpointEvery: 0 };
+    const result = await train({ config: input.config, base, data: input.data, method: probeMethod, options: probeOptions });
+    return result.state.evals.at(-1)?.loss ?? Number.NaN;
+  };
+}
+
+/** lisa: rank layers on the skill's data with the chosen probe; other methods need no probe. */
+async function probeIfLisa(input: TrainInput, method: MethodOptions, options: TrainOptions, base: WeightSource): Promise<LayerImportance | undefined> {
+  if (method.kind !== 'lisa') return undefined;
+  const { numLayers } = input.config;
+  if (method.probe === 'gradient') {
+    if (options.baseDtype !== 'fp32') {
+      throw new PlugboardError('INVALID_ARGUMENT', `the gradient probe needs gradients of fp32 base weights, but the base is ${options.baseDtype}: use the scan or progressive probe`);
+    }
+    const batches = sequentialBatches(input.data.train, options.batch, options.sequence).slice(0, method.probeBatches);
+    return withBaseGraph(input, options, base, (sessions, store) => probeLayerImportance(input.config, sessions, store, batches));
+  }
+  if (input.data.heldOut.length === 0) {
+    throw new PlugboardError('DATA_INVALID', `the ${method.probe} probe ranks layers by held-out loss, but the data has no held-out rows: hold some examples out (heldOutFraction > 0) or use the gradient probe`);
+  }
+  const baseLoss = await withBaseGraph(input, options, base, async (sessions, store) =>
+    evaluateLoss(await sessions.forEvaluation(), store, input.data.heldOut, options.batch, options.sequence),
+  );
+  if (baseLoss === null) throw new PlugboardError('DATA_INVALID', `the held-out rows have no learned tokens: the ${method.probe} probe has nothing to measure`);
+  const fitProbe = probeFitter(input, method, options, base);
+  return method.probe === 'scan'
+    ? scanLayerImportance(numLayers, baseLoss, fitProbe)
+    : progressiveLayerImportance(numLayers, baseLoss, method.epsilon, fitProbe);
 }
 
 /**
@@ -99,10 +138,14 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   const method = MethodOptionsSchema.parse(input.method);
   if (input.data.train.length === 0) throw new PlugboardError('DATA_INVALID', 'there are no training rows: add examples');
   const base = baseWeights(input, options.seed);
+  if (options.baseDtype !== 'fp32' && (method.kind === 'full' || method.kind === 'lisa-sampling')) {
+    throw new PlugboardError('INVALID_ARGUMENT', `${method.kind} trains the base weights, but the ${options.baseDtype} base is frozen: use lora, adapter or lisa, or baseDtype fp32`);
+  }
   const resumed = input.resumeFrom !== undefined ? readCheckpointState(input.resumeFrom).importance : undefined;
   const importance = resumed ?? (await probeIfLisa(input, method, options, base));
   const plan = planMethod(input.config, method, options.seed, importance);
-  const training = buildTrainingGraph(input.config, { batch: options.batch, sequence: options.sequence, method: plan.graphMethod });
+  const quantization = baseQuantization(options);
+  const training = buildTrainingGraph(input.config, { batch: options.batch, sequence: options.sequence, method: plan.graphMethod, quantization }, base);
   const store = new ParameterStore(training.parameters);
   store.loadFrom(base);
   initializeAdapters(store, input.config, plan.graphMethod, options.seed);

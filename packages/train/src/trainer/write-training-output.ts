@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writePlugboardBottleneck, writeSafetensors } from '@plugboard/core';
 import type { BottleneckWeights, ModelConfig } from '@plugboard/core';
 import { bottleneckGraphLayers, bottleneckParameterName } from '../model/parameter-names.ts';
+import { layerImportanceSvg } from '../methods/layer-importance-svg.ts';
 import { lossCurveSvg } from './loss-curve-svg.ts';
 import type { TrainResult } from './trainer.ts';
 import { writePeftAdapter } from './write-peft-adapter.ts';
@@ -105,6 +106,7 @@ export function writeTrainingReport(dir: string, result: TrainResult, extraMetri
   mkdirSync(dir, { recursive: true });
   const { plan, state } = result;
   if (plan.importance) writeFileSync(join(dir, 'layer-importance.json'), `${JSON.stringify(plan.importance, null, 2)}\n`);
+  if (plan.importance) writeFileSync(join(dir, 'layer-importance.svg'), layerImportanceSvg(plan.importance));
   const metrics = {
     method: plan.kind,
     steps: state.step,
