@@ -11,17 +11,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import {
-  GRAPH_INPUTS,
-  QWEN25_05B_SHAPES,
-  createAdapterBank,
-  ensureFixtureModel,
-  loadModel,
-  randomLoadedBottleneck,
-  randomLoadedLora,
-  readAdapter,
-  writeRandomPeftLora,
-} from '@plugboard/core';
+import { GRAPH_INPUTS, createAdapterBank, loadModel, readAdapter } from '@plugboard/core';
+import { QWEN25_05B_SHAPES, ensureFixtureModel, randomLoadedBottleneck, randomLoadedLora, writeRandomPeftLora } from '@plugboard/core/testing';
 import type { AdapterBank, AdapterSlotLayout, LoraModule, Model, ModelConfig } from '@plugboard/core';
 import { log, median, parseFlags, printResult, round } from './lib/bench-io.ts';
 import { switchTtftMs } from './lib/switch-ttft.ts';

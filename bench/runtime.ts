@@ -10,7 +10,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { QWEN25_05B_SHAPES, TINY_SHAPES, ensureFixtureModel, inspectModel } from '@plugboard/core';
+import { inspectModel } from '@plugboard/core';
+import { QWEN25_05B_SHAPES, TINY_SHAPES, ensureFixtureModel } from '@plugboard/core/testing';
 import type { ModelDType } from '@plugboard/core';
 import { log, parseFlags, printResult, round } from './lib/bench-io.ts';
 import { decodeBytesPerToken } from './lib/decode-bytes.ts';

@@ -1,5 +1,6 @@
 // Run: pnpm exec tsx examples/adapter-bank.ts
-import { TINY_SHAPES, createAdapterBank, ensureFixtureModel, loadModel, readAdapter, writeRandomPeftLora } from '@plugboard/core';
+import { createAdapterBank, loadModel, readAdapter } from '@plugboard/core';
+import { TINY_SHAPES, ensureFixtureModel, writeRandomPeftLora } from '@plugboard/core/testing';
 
 const { dir, config } = ensureFixtureModel('.cache/models/quickstart', { ...TINY_SHAPES, architecture: 'qwen2' });
 // a PEFT LoRA folder on disk (random weights here; `plugboard train` makes real ones)

@@ -15,3 +15,7 @@ it('examples/adapter-bank.ts loads a PEFT skill into the bank and reuses the bas
   expect(out).toMatch(/loaded sql-lora into slot 1/);
   expect(out).toMatch(/second turn reused [1-9]\d* cached tokens; spans \["base","[0-9a-f]{8}"\]/);
 });
+
+it('examples/ai-sdk.ts answers a routed AI SDK generateText call through the SkillBackend', () => {
+  expect(run('examples/ai-sdk.ts')).toMatch(/^skill sql \(routed\), [1-9]\d* tokens: /m);
+});

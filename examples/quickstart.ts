@@ -1,5 +1,6 @@
 // Run: pnpm exec tsx examples/quickstart.ts
-import { TINY_SHAPES, ensureFixtureModel, loadModel } from '@plugboard/core';
+import { loadModel } from '@plugboard/core';
+import { TINY_SHAPES, ensureFixtureModel } from '@plugboard/core/testing';
 
 // A real Hugging Face folder (config.json, model.safetensors, tokenizer.json) with seeded random weights.
 const { dir } = ensureFixtureModel('.cache/models/quickstart', { ...TINY_SHAPES, architecture: 'qwen2' });

@@ -1,4 +1,5 @@
-import { TINY_SHAPES, ReferenceModel, compareWithReference, ensureFixtureModel, loadModel, openWeights } from '@plugboard/core';
+import { ReferenceModel, compareWithReference, loadModel, openWeights } from '@plugboard/core';
+import { TINY_SHAPES, ensureFixtureModel } from '@plugboard/core/testing';
 
 /** Largest |graph − reference| logit over a 2-row batch, prefill and 3 decode steps, on the tiny fixture. */
 export async function referenceMaxAbsDiff(dir: string): Promise<number> {

@@ -59,10 +59,7 @@ export * from './reference/max-abs-diff.ts';
 export * from './random/seeded-random.ts';
 export * from './reference/random-model.ts';
 
-// deterministic Hugging Face fixtures with seeded random weights
-export * from './fixtures/fixture-options.ts';
-export * from './fixtures/write-fixture-model.ts';
-export { FIXTURE_SPECIAL_TOKENS, fixtureSpecialTokenId } from './fixtures/fixture-tokenizer.ts';
+// deterministic Hugging Face fixtures with seeded random weights: @plugboard/core/testing
 export { CHATML_TOOLS_TEMPLATE } from './fixtures/chatml-template.ts';
 export * from './runtime/compare-with-reference.ts';
 export * from './runtime/conversation.ts';
@@ -92,8 +89,6 @@ export type { BottleneckSource } from './adapters/formats/bottleneck-linears.ts'
 export * from './adapters/formats/read-adapter.ts';
 export * from './adapters/formats/write-into-slot.ts';
 export * from './adapters/formats/merge-lora.ts';
-export * from './adapters/formats/write-random-peft-lora.ts';
-export * from './adapters/formats/write-random-bottleneck.ts';
 
 // adapter bank (hot-swap)
 export * from './adapters/bank/adapter-bank.ts';
@@ -103,4 +98,3 @@ export * from './adapters/bank/bank-host.ts';
 export * from './adapters/bank/bank-options.ts';
 export * from './adapters/bank/validate-for-bank.ts';
 export * from './adapters/bank/adapter-byte-size.ts';
-export * from './adapters/bank/random-loaded-adapter.ts';

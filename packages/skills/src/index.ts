@@ -23,7 +23,6 @@ export * from './manifest/skill-problems.ts';
 export * from './manifest/base-compatibility.ts';
 export * from './manifest/package-consistency.ts';
 export * from './manifest/read-skill-adapter.ts';
-export * from './manifest/write-fixture-skill.ts';
 export * from './registry/skill-registry.ts';
 export * from './registry/skill-route.ts';
 export * from './commands/validate-skill.ts';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { QWEN25_05B_SHAPES, SUPPORTED_ARCHITECTURES, TINY_SHAPES, ensureFixtureModel } from '@plugboard/core';
+import { SUPPORTED_ARCHITECTURES } from '@plugboard/core';
+import { QWEN25_05B_SHAPES, TINY_SHAPES, ensureFixtureModel } from '@plugboard/core/testing';
 
 const PRESETS = { tiny: TINY_SHAPES, 'qwen2.5-0.5b': QWEN25_05B_SHAPES } as const;
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useTempDir } from '../fixtures/test-helpers.ts';
+import { useTempDir } from '../testing/test-helpers.ts';
 import { GraphBuilder } from './graph-builder.ts';
 import type { Graph } from './ir.ts';
 import { createSession, runSession } from './ort-session.ts';

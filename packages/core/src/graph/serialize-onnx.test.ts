@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../random/seeded-random.ts';
-import { expectPlugboardError } from '../fixtures/test-helpers.ts';
+import { expectPlugboardError } from '../testing/test-helpers.ts';
 import { linear } from '../reference/linear.ts';
 import { maxAbsDiff } from '../reference/max-abs-diff.ts';
 import { GraphBuilder } from './graph-builder.ts';

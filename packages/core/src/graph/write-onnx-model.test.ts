@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../random/seeded-random.ts';
-import { useTempDir } from '../fixtures/test-helpers.ts';
+import { useTempDir } from '../testing/test-helpers.ts';
 import { GraphBuilder } from './graph-builder.ts';
 import type { Graph } from './ir.ts';
 import { bytesOf } from './ir.ts';

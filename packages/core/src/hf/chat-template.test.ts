@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHATML_TOOLS_TEMPLATE } from '../fixtures/chatml-template.ts';
-import { expectPlugboardError, useTempDir } from '../fixtures/test-helpers.ts';
+import { expectPlugboardError, useTempDir } from '../testing/test-helpers.ts';
 import { ChatTemplate, chatTemplateFromConfig, loadChatTemplate } from './chat-template.ts';
 
 const root = useTempDir('chat-template');

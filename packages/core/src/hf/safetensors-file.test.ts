@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError, useTempDir } from '../fixtures/test-helpers.ts';
+import { expectPlugboardError, useTempDir } from '../testing/test-helpers.ts';
 import { SafetensorsFile } from './safetensors-file.ts';
 import { MAX_SAFETENSORS_HEADER_BYTES } from './safetensors-header.ts';
 

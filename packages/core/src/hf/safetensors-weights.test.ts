@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError, useTempDir } from '../fixtures/test-helpers.ts';
+import { expectPlugboardError, useTempDir } from '../testing/test-helpers.ts';
 import { expectedWeightShapes, normalizeHfConfig } from './config.ts';
 import { elementCount } from './safetensors-dtypes.ts';
 import { openWeights } from './safetensors-weights.ts';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError, useTempDir } from '../fixtures/test-helpers.ts';
+import { expectPlugboardError, useTempDir } from '../testing/test-helpers.ts';
 import { float16BitsToFloat32, float32ToFloat16Bits } from './half-precision.ts';
 import { SafetensorsFile } from './safetensors-file.ts';
 import { writeSafetensors } from './safetensors-writer.ts';

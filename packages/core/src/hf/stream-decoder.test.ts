@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTempDir } from '../fixtures/test-helpers.ts';
+import { useTempDir } from '../testing/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
 import { StreamDecoder } from './stream-decoder.ts';
 import { loadTokenizer } from './tokenizer.ts';

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectPlugboardError, useTempDir } from '../fixtures/test-helpers.ts';
+import { expectPlugboardError, useTempDir } from '../testing/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
 import { createTokenizer, loadTokenizer } from './tokenizer.ts';
 import type { Tokenizer } from './tokenizer.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TINY_SHAPES } from '../fixtures/fixture-options.ts';
 import type { FixtureOptionsInput } from '../fixtures/fixture-options.ts';
-import { useTempDir } from '../fixtures/test-helpers.ts';
+import { useTempDir } from '../testing/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
 import { readModelConfig } from '../hf/config.ts';
 import { openWeights } from '../hf/safetensors-weights.ts';

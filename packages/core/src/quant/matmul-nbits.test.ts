@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../random/seeded-random.ts';
-import { expectPlugboardError } from '../fixtures/test-helpers.ts';
+import { expectPlugboardError } from '../testing/test-helpers.ts';
 import { GraphBuilder } from '../graph/graph-builder.ts';
 import { attr, bytesOf } from '../graph/ir.ts';
 import { CONTRIB_DOMAIN } from '../graph/onnx-format.ts';

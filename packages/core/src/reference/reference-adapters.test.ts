@@ -9,7 +9,7 @@ import { maxAbsDiff } from './max-abs-diff.ts';
 import { randomModelWeights, randomSlotTensors, tinyModelConfig } from './random-model.ts';
 import type { ReferenceAdapters } from './reference-adapters.ts';
 import { ReferenceModel } from './reference-model.ts';
-import { expectPlugboardError } from '../fixtures/test-helpers.ts';
+import { expectPlugboardError } from '../testing/test-helpers.ts';
 
 const TOKENS = [3, 17, 5, 29, 0, 11];
 const config = tinyModelConfig({ architecture: 'qwen2', attentionBias: true });

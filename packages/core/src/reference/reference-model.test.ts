@@ -6,7 +6,7 @@ import { emptyReferenceCache } from './kv-cache.ts';
 import { maxAbsDiff } from './max-abs-diff.ts';
 import { randomModelWeights, tinyModelConfig } from './random-model.ts';
 import { ReferenceModel } from './reference-model.ts';
-import { expectPlugboardError } from '../fixtures/test-helpers.ts';
+import { expectPlugboardError } from '../testing/test-helpers.ts';
 
 const TOKENS = [3, 17, 5, 29, 0, 11, 8];
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_SHAPES } from '../fixtures/fixture-options.ts';
-import { useTempDir } from '../fixtures/test-helpers.ts';
+import { useTempDir } from '../testing/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
 import type { AdapterSlotLayout } from '../model/adapter-slots.ts';
 import { randomSlotTensors } from '../reference/random-model.ts';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPlugboardError } from '../errors/plugboard-error.ts';
 import { TINY_SHAPES } from '../fixtures/fixture-options.ts';
-import { useTempDir } from '../fixtures/test-helpers.ts';
+import { useTempDir } from '../testing/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
 import { openWeights } from '../hf/safetensors-weights.ts';
 import { ReferenceModel } from '../reference/reference-model.ts';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isPlugboardError } from '../errors/plugboard-error.ts';
 import type { ErrorCode } from '../errors/plugboard-error.ts';
 import { TINY_SHAPES } from '../fixtures/fixture-options.ts';
-import { useTempDir } from '../fixtures/test-helpers.ts';
+import { useTempDir } from '../testing/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
 import { ModelEventEmitter } from '../events/model-events.ts';
 import { loadModel } from './load-model.ts';

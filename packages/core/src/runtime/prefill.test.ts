@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPlugboardError, PlugboardError } from '../errors/plugboard-error.ts';
 import { TINY_SHAPES } from '../fixtures/fixture-options.ts';
-import { expectPlugboardError, useTempDir } from '../fixtures/test-helpers.ts';
+import { expectPlugboardError, useTempDir } from '../testing/test-helpers.ts';
 import { writeFixtureModel } from '../fixtures/write-fixture-model.ts';
 import type { AdapterSlotLayout } from '../model/adapter-slots.ts';
 import { maxAbsDiff } from '../reference/max-abs-diff.ts';

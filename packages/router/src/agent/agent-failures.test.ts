@@ -3,7 +3,7 @@ import { tool } from '@langchain/core/tools';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { GenerationStream, isPlugboardError, PlugboardError } from '@plugboard/core';
-import { writeFixtureSkill } from '@plugboard/skills';
+import { writeFixtureSkill } from '@plugboard/skills/testing';
 import type { SkillBackend } from '../backend/skill-backend.ts';
 import type { SkillDelta, SkillResult } from '../backend/skill-result.ts';
 import { LinearRouter } from '../routing/linear/linear-router.ts';

@@ -2,31 +2,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSearchDocsTool } from '@plugboard/skills';
-import { RulesRouter } from '../routing/rules/rules-router.ts';
 import { scriptedBackend } from '../testing/scripted-backend.ts';
 import { observeFeeds } from '../testing/observe-feeds.ts';
 import { createAgent } from './agent.ts';
 import type { AgentEvent } from './events/agent-events.ts';
-import { pinnedAdapters, RESEARCH_PROMPT, WRITER_PROMPT } from './testing/agent-fixture.ts';
-import { firstSource, searchCall } from './testing/doc-fixture.ts';
+import { keywordRouter, pinnedAdapters, slotOf as slotIn, RESEARCH_PROMPT, WRITER_PROMPT } from './testing/agent-fixture.ts';
+import { rennetTurns, searchCall } from './testing/doc-fixture.ts';
 import { useAgentFixture } from './testing/use-agent-fixture.ts';
 
 const handle = useAgentFixture('agent', { docs: true });
 
-async function skillRouter(): Promise<RulesRouter> {
-  const router = new RulesRouter();
-  await router.fit(handle.fixture.registry.routes());
-  return router;
-}
-
-const slotOf = (name: string) => handle.fixture.bank.list().find((h) => h.name === name)?.slot;
+const skillRouter = () => keywordRouter(handle.fixture.registry);
+const slotOf = (name: string) => slotIn(handle.fixture.bank, name);
 
 describe('createAgent: a multi-step run', () => {
   it('routes the task to its skill, stays on it after the tool result, calls the RAG tool and answers from its result', async () => {
-    const { backend, script } = scriptedBackend({ ...handle.fixture, skills: handle.fixture.registry }, [
-      searchCall('rennet milk cheese'),
-      ({ prompt }) => `According to ${firstSource(prompt) ?? 'nothing'}, rennet curdles milk.`,
-    ]);
+    const { backend, script } = scriptedBackend({ ...handle.fixture, skills: handle.fixture.registry }, rennetTurns());
     const tracePath = join(handle.tmp, 'traces', 'run.jsonl');
     const agent = createAgent({ backend, skills: handle.fixture.registry, router: await skillRouter(), tools: [createSearchDocsTool(handle.index)], generation: { temperature: 0 }, tracePath });
     const emitted: string[] = [];

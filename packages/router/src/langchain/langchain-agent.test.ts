@@ -3,11 +3,10 @@ import type { BaseMessage } from '@langchain/core/messages';
 import { createAgent } from 'langchain';
 import { describe, expect, it } from 'vitest';
 import { createSearchDocsTool } from '@plugboard/skills';
-import { pinnedAdapters, RESEARCH_PROMPT } from '../agent/testing/agent-fixture.ts';
-import { firstSource, searchCall } from '../agent/testing/doc-fixture.ts';
+import { keywordRouter, pinnedAdapters, slotOf as slotIn, RESEARCH_PROMPT } from '../agent/testing/agent-fixture.ts';
+import { rennetTurns } from '../agent/testing/doc-fixture.ts';
 import { useAgentFixture } from '../agent/testing/use-agent-fixture.ts';
 import { LocalBackend } from '../backend/local/local-backend.ts';
-import { RulesRouter } from '../routing/rules/rules-router.ts';
 import { observeFeeds } from '../testing/observe-feeds.ts';
 import { scriptedBackend } from '../testing/scripted-backend.ts';
 import { PlugboardChatModel } from './chat-model/plugboard-chat-model.ts';
@@ -16,20 +15,12 @@ import { skillRouterMiddleware } from './middleware/skill-router-middleware.ts';
 
 const handle = useAgentFixture('langchain-agent', { docs: true });
 
-async function skillRouter(): Promise<RulesRouter> {
-  const router = new RulesRouter();
-  await router.fit(handle.fixture.registry.routes());
-  return router;
-}
-
-const slotOf = (name: string) => handle.fixture.bank.list().find((h) => h.name === name)?.slot;
+const skillRouter = () => keywordRouter(handle.fixture.registry);
+const slotOf = (name: string) => slotIn(handle.fixture.bank, name);
 
 describe('LangChain createAgent + skillRouterMiddleware (every model call is a routedStep)', () => {
   it('routes the task to a skill, stays on it after the tool result, and answers from the RAG tool result', async () => {
-    const { backend, script } = scriptedBackend({ ...handle.fixture, skills: handle.fixture.registry }, [
-      searchCall('rennet milk cheese'),
-      ({ prompt }) => `According to ${firstSource(prompt) ?? 'nothing'}, rennet curdles milk.`,
-    ]);
+    const { backend, script } = scriptedBackend({ ...handle.fixture, skills: handle.fixture.registry }, rennetTurns());
     const events = new SkillRouterEventEmitter();
     const routes: [string | null, string][] = [];
     const swaps: [string | null, string | null][] = [];

@@ -7,7 +7,7 @@ type Feeds = Parameters<Session['run']>[0];
 type Outputs = Awaited<ReturnType<Session['run']>>;
 
 /** What a turn emits: fixed text, or text computed from what the model was fed this turn. */
-export type ScriptedTurn = string | ((turn: { prefilledText: string }) => string);
+export type ScriptedGenerationTurn = string | ((turn: { prefilledText: string }) => string);
 
 /**
  * Makes a real model emit scripted text, for tests of agent loops on tiny
@@ -19,15 +19,15 @@ export type ScriptedTurn = string | ((turn: { prefilledText: string }) => string
  */
 export class ScriptedGeneration {
   readonly host: ChatRuntime;
-  private readonly turns: ScriptedTurn[];
+  private readonly turns: ScriptedGenerationTurn[];
   private forced: number[] | null = null;
   /** the turn of a generation that started but has not run its prefill yet */
-  private starting: ScriptedTurn | null = null;
+  private starting: ScriptedGenerationTurn | null = null;
   private started = 0;
 
   constructor(
     private readonly model: ChatRuntime,
-    turns: readonly ScriptedTurn[],
+    turns: readonly ScriptedGenerationTurn[],
   ) {
     this.turns = [...turns];
     const events = new ModelEventEmitter();

@@ -2,8 +2,8 @@ import { mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { writeFixtureModel } from '@plugboard/core';
-import type { FixtureModel } from '@plugboard/core';
+import { writeFixtureModel } from '@plugboard/core/testing';
+import type { FixtureModel } from '@plugboard/core/testing';
 import { resolveBaseModel } from './base-model-ref.ts';
 import type { BaseModelRef } from './base-model-ref.ts';
 import { loadSkill } from './load-skill.ts';

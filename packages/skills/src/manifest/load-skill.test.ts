@@ -1,7 +1,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TINY_SHAPES, isPlugboardError, normalizeHfConfig } from '@plugboard/core';
+import { isPlugboardError, normalizeHfConfig } from '@plugboard/core';
+import { TINY_SHAPES } from '@plugboard/core/testing';
 import type { ModelConfig } from '@plugboard/core';
 import { loadSkill } from './load-skill.ts';
 import { writeFixtureSkill } from './write-fixture-skill.ts';

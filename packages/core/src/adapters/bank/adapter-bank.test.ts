@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../errors/plugboard-error.ts';
-import { expectPlugboardError } from '../../fixtures/test-helpers.ts';
+import { expectPlugboardError } from '../../testing/test-helpers.ts';
 import { zeroSlotTensors } from '../../model/adapter-slots.ts';
 import type { AdapterSlotLayout } from '../../model/adapter-slots.ts';
 import { tinyModelConfig } from '../../reference/random-model.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError } from '../../fixtures/test-helpers.ts';
+import { expectPlugboardError } from '../../testing/test-helpers.ts';
 import { planPlacement } from './eviction-plan.ts';
 import type { ResidentInfo } from './eviction-plan.ts';
 

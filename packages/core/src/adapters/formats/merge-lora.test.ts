@@ -6,7 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TINY_SHAPES } from '../../fixtures/fixture-options.ts';
-import { expectPlugboardError, useTempDir } from '../../fixtures/test-helpers.ts';
+import { expectPlugboardError, useTempDir } from '../../testing/test-helpers.ts';
 import { writeFixtureModel } from '../../fixtures/write-fixture-model.ts';
 import { openWeights } from '../../hf/safetensors-weights.ts';
 import { LORA_MODULES } from '../../model/adapter-slots.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError } from '../../fixtures/test-helpers.ts';
+import { expectPlugboardError } from '../../testing/test-helpers.ts';
 import { tinyModelConfig } from '../../reference/random-model.ts';
 import { PeftLoraConfigSchema } from './peft-lora-config.ts';
 import type { PeftLoraConfigInput } from './peft-lora-config.ts';

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError, useTempDir } from '../../fixtures/test-helpers.ts';
+import { expectPlugboardError, useTempDir } from '../../testing/test-helpers.ts';
 import { tinyModelConfig } from '../../reference/random-model.ts';
 import { ADAPTER_CONFIG_FILE } from './adapter-files.ts';
 import { readAdapter } from './read-adapter.ts';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError, useTempDir } from '../../fixtures/test-helpers.ts';
+import { expectPlugboardError, useTempDir } from '../../testing/test-helpers.ts';
 import { writeSafetensors } from '../../hf/safetensors-writer.ts';
 import type { TensorToWrite } from '../../hf/safetensors-writer.ts';
 import { tinyModelConfig } from '../../reference/random-model.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError } from '../../fixtures/test-helpers.ts';
+import { expectPlugboardError } from '../../testing/test-helpers.ts';
 import { layerWeightNames } from '../../hf/config.ts';
 import { moduleFeatures, zeroSlotTensors } from '../../model/adapter-slots.ts';
 import type { AdapterSlotLayout, SlotTensor } from '../../model/adapter-slots.ts';

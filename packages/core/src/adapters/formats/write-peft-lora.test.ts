@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError, useTempDir } from '../../fixtures/test-helpers.ts';
+import { expectPlugboardError, useTempDir } from '../../testing/test-helpers.ts';
 import { tinyModelConfig } from '../../reference/random-model.ts';
 import { SafetensorsFile } from '../../hf/safetensors-file.ts';
 import { ADAPTER_WEIGHTS_FILE } from './adapter-files.ts';

@@ -4,9 +4,12 @@
  * fixture writers), registered and routable by keywords.
  */
 import { join } from 'node:path';
-import { createAdapterBank, loadModel, TINY_SHAPES, writeFixtureModel } from '@plugboard/core';
+import { createAdapterBank, loadModel } from '@plugboard/core';
+import { TINY_SHAPES, writeFixtureModel } from '@plugboard/core/testing';
 import type { AdapterBank, Model } from '@plugboard/core';
-import { SkillRegistry, writeFixtureSkill } from '@plugboard/skills';
+import { SkillRegistry } from '@plugboard/skills';
+import { RulesRouter } from '../../routing/rules/rules-router.ts';
+import { writeFixtureSkill } from '@plugboard/skills/testing';
 
 export interface AgentFixture {
   model: Model;
@@ -47,4 +50,16 @@ export async function loadAgentFixture(tmp: string): Promise<AgentFixture> {
 /** Pinned adapters of the bank (empty when every lease was released). */
 export function pinnedAdapters(bank: AdapterBank): string[] {
   return bank.list().filter((handle) => bank.isPinned(handle.id)).map((handle) => handle.name);
+}
+
+/** A keyword router fitted on the fixture's skills ("docs" → research, "summary" → writer). */
+export async function keywordRouter(registry: SkillRegistry): Promise<RulesRouter> {
+  const router = new RulesRouter();
+  await router.fit(registry.routes());
+  return router;
+}
+
+/** The bank slot a skill's adapter sits in (undefined when it is not resident). */
+export function slotOf(bank: AdapterBank, skill: string): number | undefined {
+  return bank.list().find((handle) => handle.name === skill)?.slot;
 }

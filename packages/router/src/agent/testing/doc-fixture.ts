@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DocIndex, HashedTrigramEmbeddings } from '@plugboard/skills';
+import type { ScriptedTurn } from '../../testing/scripted-token-source.ts';
 
 const DOCUMENTS: Record<string, string> = {
   'food/cheese.md': '# Cheesemaking\n\nRennet curdles milk: the curds are pressed and aged into cheese.\n',
@@ -27,4 +28,9 @@ export function searchCall(query: string): string {
 /** The first cited source in text holding search_docs results (what a scripted answer quotes). */
 export function firstSource(text: string): string | null {
   return /"source":"([^"]+)"/.exec(text)?.[1] ?? null;
+}
+
+/** A research task in two scripted turns: search the docs, then answer citing the first source found. */
+export function rennetTurns(): ScriptedTurn[] {
+  return [searchCall('rennet milk cheese'), ({ prompt }) => `According to ${firstSource(prompt) ?? 'nothing'}, rennet curdles milk.`];
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReferenceModel, TINY_SHAPES, loadModel, openWeights, writeFixtureModel } from '@plugboard/core';
+import { ReferenceModel, loadModel, openWeights } from '@plugboard/core';
+import { TINY_SHAPES, writeFixtureModel } from '@plugboard/core/testing';
 import type { Model } from '@plugboard/core';
 import { DEFAULT_ROUTING_TEMPLATE, ModelRouter } from './model-router.ts';
 

@@ -1,5 +1,5 @@
 import type { OpCase } from '../gradient-check.ts';
-import { describeOpCases } from '../op-case-suite.ts';
+import { describeOpCases } from '../testing/op-case-suite.ts';
 
 const cases: Record<string, OpCase> = {
   'Add (broadcast [2,3] + [3])': { dtype: 'float64', inputs: { a: { shape: [2, 3] }, b: { shape: [3] } }, build: (b, x) => b.op1('Add', [x.a, x.b]) },

@@ -1,7 +1,7 @@
 import { attr } from '@plugboard/core';
 import type { OpCase } from '../gradient-check.ts';
 import { int64Constant } from '../gradient-check.ts';
-import { describeOpCases } from '../op-case-suite.ts';
+import { describeOpCases } from '../testing/op-case-suite.ts';
 
 const one = (shape: number[], build: OpCase['build']): OpCase => ({ dtype: 'float64', inputs: { x: { shape } }, build });
 

@@ -1,6 +1,6 @@
 import { attr } from '@plugboard/core';
 import type { OpCase } from '../gradient-check.ts';
-import { describeOpCases } from '../op-case-suite.ts';
+import { describeOpCases } from '../testing/op-case-suite.ts';
 
 const matmul = (shapeA: number[], shapeB: number[]): OpCase => ({
   dtype: 'float64',

@@ -1,5 +1,5 @@
 import type { OpCase } from '../gradient-check.ts';
-import { describeOpCases } from '../op-case-suite.ts';
+import { describeOpCases } from '../testing/op-case-suite.ts';
 
 const binary = (op: string): OpCase => ({
   dtype: 'float64',

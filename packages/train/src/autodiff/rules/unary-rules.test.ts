@@ -1,5 +1,5 @@
 import type { FloatDType, OpCase } from '../gradient-check.ts';
-import { describeOpCases } from '../op-case-suite.ts';
+import { describeOpCases } from '../testing/op-case-suite.ts';
 
 /** Unary ops, with the dtype ORT's CPU provider runs each in (float64 where it has a double kernel). */
 const unary: [op: string, dtype: FloatDType, range?: 'positive'][] = [

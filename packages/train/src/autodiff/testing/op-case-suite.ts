@@ -1,7 +1,7 @@
 /** Test-only: runs a table of op cases as one vitest suite. */
 import { describe, expect, it } from 'vitest';
-import type { OpCase } from './gradient-check.ts';
-import { TOLERANCE, opCaseErrors } from './gradient-check.ts';
+import type { OpCase } from '../gradient-check.ts';
+import { TOLERANCE, opCaseErrors } from '../gradient-check.ts';
 
 export function describeOpCases(title: string, cases: Record<string, OpCase>): void {
   describe(title, () => {
