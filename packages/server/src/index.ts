@@ -1,0 +1,12 @@
+export * from './config/serve-config.ts';
+export * from './catalog/skill-catalog.ts';
+export * from './catalog/read-skills-folder.ts';
+export * from './canary/assign-version.ts';
+export * from './canary/agreement.ts';
+export * from './tenants/token-bucket.ts';
+export * from './tenants/tenant-access.ts';
+export * from './worker/model-host.ts';
+export * from './worker/worker-host.ts';
+export type { LocalHostOptions } from './worker/local-host.ts';
+export * from './create-server.ts';
+export * from './serve.ts';
