@@ -1,7 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import type { ChatMessage } from '@plugboard/core';
-import type { SkillRequestInput, SkillResult } from '@plugboard/router';
-import { versionKey } from '../catalog/skill-catalog.ts';
+import type { SkillResult } from '@plugboard/router';
 import type { ServerContext } from '../server-context.ts';
 import { agreementOf } from './agreement.ts';
 
@@ -10,13 +8,13 @@ import { agreementOf } from './agreement.ts';
  * the primary finished and only when nothing waits for the model (it never
  * delays a client); its output is discarded, its agreement recorded.
  */
-export function runShadow(context: ServerContext, skill: string, primaryVersion: string, request: Omit<SkillRequestInput, 'skill' | 'signal'> & { messages: ChatMessage[] }, primary: SkillResult): void {
+export function runShadow(context: ServerContext, skill: string, primaryVersion: string, rerun: (version: string) => Promise<SkillResult>, primary: SkillResult): void {
   const version = context.rollouts.get(skill)?.shadow;
   if (version === undefined || version === primaryVersion || !context.catalog.has(skill, version) || context.queue.depth > 0) return;
   const run = (async () => {
     const release = await context.queue.acquire();
     try {
-      const shadow = await context.host.backend.generate({ ...request, skill: versionKey(skill, version) }).result;
+      const shadow = await rerun(version);
       const agreement = agreementOf(primary, shadow);
       context.metrics.recordShadow(skill, version, agreement);
       if (context.config.shadowLog !== undefined) {

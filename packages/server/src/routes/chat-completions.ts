@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isPlugboardError, PlugboardError } from '@plugboard/core';
 import { routedStep } from '@plugboard/router';
-import type { SkillBackend, SkillRequestInput, SkillResult, StepState } from '@plugboard/router';
+import type { SkillBackend, SkillResult, StepState } from '@plugboard/router';
+import { SkillRegistry } from '@plugboard/skills';
 import { pickVersion } from '../canary/pick-version.ts';
 import { runShadow } from '../canary/run-shadow.ts';
 import { versionKey } from '../catalog/skill-catalog.ts';
@@ -22,31 +23,33 @@ import type { ModelTarget } from './resolve-model.ts';
 
 /** One routed step of a request: the backend it ran on records the skill and version it chose. */
 interface Run {
-  start(seedOffset: number): Promise<{ stream: ReturnType<SkillBackend['generate']>; meta: SkillMetadata; request: SkillRequestInput | null }>;
+  start(seedOffset: number): Promise<{ stream: ReturnType<SkillBackend['generate']>; meta: SkillMetadata }>;
 }
 
-function runFor(context: ServerContext, caller: Caller, target: ModelTarget, body: ChatCompletionRequest, sessionKey: string, signal: AbortSignal): Run {
+function runFor(context: ServerContext, caller: Caller, target: ModelTarget, body: ChatCompletionRequest, sessionKey: string, signal?: AbortSignal, options: { shadow?: boolean } = {}): Run {
   return {
     async start(seedOffset) {
       let chosen: { skill: string | null; version: string | null } = { skill: null, version: null };
-      let sent: SkillRequestInput | null = null;
-      // routedStep names the skill; this backend turns it into the version the session runs (canary) and refuses other tenants' skills
+      // this request's view of the skills: each name at the version the session runs (canary), so its own system prompt is used
+      const versions = new Map(context.catalog.names().map((name) => [name, target.kind === 'skill' && target.name === name && target.version !== null ? target.version : pickVersion(context, name, sessionKey)]));
+      const registry = new SkillRegistry();
+      for (const [name, version] of versions) registry.add(context.catalog.skill(name, version));
+      // routedStep names the skill; this backend runs that version, and the base model for a skill the tenant may not use
       const backend: SkillBackend = {
         describe: () => context.host.backend.describe(),
         prepare: (skill) => context.host.backend.prepare(skill),
         generate: (request) => {
           const name = request.skill !== null && request.skill !== undefined && context.access.canUse(caller, request.skill) ? request.skill : null;
-          const version = name === null ? null : target.kind === 'skill' && target.version !== null ? target.version : pickVersion(context, name, sessionKey);
+          const version = name === null ? null : (versions.get(name) ?? null);
           chosen = { skill: name, version };
-          sent = { ...request, skill: name === null || version === null ? null : versionKey(name, version) };
-          return context.host.backend.generate(sent);
+          return context.host.backend.generate({ ...request, skill: name === null || version === null ? null : versionKey(name, version) });
         },
       };
-      const state: StepState = { ...stepStateOf(body, seedOffset), signal, ...(target.kind === 'auto' ? {} : { pinned: target.kind === 'base' ? null : target.name }) };
-      const step = await routedStep(state, { router: context.router, backend, registry: context.catalog.routingRegistry, policy: context.policy, backendIdleTimeoutMs: context.config.limits.timeoutMs });
+      const state: StepState = { ...stepStateOf(body, seedOffset), ...(signal === undefined ? {} : { signal }), ...(target.kind === 'auto' ? {} : { pinned: target.kind === 'base' ? null : target.name }) };
+      const step = await routedStep(state, { router: context.router, backend, registry, policy: context.policy, backendIdleTimeoutMs: context.config.limits.timeoutMs });
       const { skill, version } = chosen;
-      context.metrics.skillRequests.inc({ skill: skill ?? context.baseName, version: version ?? '' });
-      return { stream: step.stream, meta: { skill, version, reason: step.decision.reason }, request: sent };
+      if (!options.shadow) context.metrics.skillRequests.inc({ skill: skill ?? context.baseName, version: version ?? '' });
+      return { stream: step.stream, meta: { skill, version, reason: step.decision.reason } };
     },
   };
 }
@@ -97,18 +100,17 @@ export function registerChatCompletions(app: FastifyInstance, context: ServerCon
       if (body.stream !== true) {
         const results: SkillResult[] = [];
         let meta: SkillMetadata | null = null;
-        let shadowOf: { request: SkillRequestInput | null; result: SkillResult } | null = null;
         for (let i = 0; i < n; i++) {
           const step = await run.start(i);
           meta ??= step.meta;
           const result = await step.stream.result;
           if (i === 0) context.metrics.ttft.observe(result.timings.ttftMs / 1000);
           results.push(result);
-          shadowOf ??= { request: step.request, result };
         }
         recordTokens(context, results);
         finish();
-        if (meta !== null && shadowOf !== null) maybeShadow(context, meta, shadowOf.request, shadowOf.result);
+        const primary = results[0];
+        if (meta !== null && primary !== undefined) maybeShadow(context, caller, body, sessionKey, meta, primary);
         void reply.header('x-plugboard-skill', meta?.skill ?? context.baseName).header('x-plugboard-version', meta?.version ?? '');
         return { id, object: 'chat.completion', created, model: body.model, choices: results.map((r, i) => choiceOf(i, r)), usage: usageOf(results), x_plugboard: meta, system_fingerprint: null };
       }
@@ -146,7 +148,7 @@ export function registerChatCompletions(app: FastifyInstance, context: ServerCon
           yield sseData('[DONE]');
           finish();
           const primary = results[0];
-          if (primary !== undefined) maybeShadow(context, first.meta, first.request, primary);
+          if (primary !== undefined) maybeShadow(context, caller, body, sessionKey, first.meta, primary);
         } catch (error) {
           finish();
           if (signal.aborted && !timedOut()) return; // the client is gone: nothing to tell it
@@ -171,8 +173,10 @@ function recordTokens(context: ServerContext, results: readonly SkillResult[]): 
   context.metrics.tokens.inc({ kind: 'completion' }, usage.completion_tokens);
 }
 
-function maybeShadow(context: ServerContext, meta: SkillMetadata, request: SkillRequestInput | null, result: SkillResult): void {
-  if (meta.skill === null || meta.version === null || request === null) return;
-  const { skill: _skill, signal: _signal, ...rest } = request;
-  runShadow(context, meta.skill, meta.version, { ...rest, messages: request.messages }, result);
+/** The shadow reruns the request pinned to the candidate version (its own system prompt), with no client waiting on it. */
+function maybeShadow(context: ServerContext, caller: Caller, body: ChatCompletionRequest, sessionKey: string, meta: SkillMetadata, primary: SkillResult): void {
+  const skill = meta.skill;
+  if (skill === null || meta.version === null) return;
+  const rerun = async (version: string) => (await runFor(context, caller, { kind: 'skill', name: skill, version }, body, sessionKey, undefined, { shadow: true }).start(0)).stream.result;
+  runShadow(context, skill, meta.version, rerun, primary);
 }
