@@ -69,7 +69,8 @@ export async function createServer(options: ServerOptions): Promise<PlugboardSer
     shadows: new Set(),
   };
   applyConfig(context, config);
-  const app = Fastify({ bodyLimit: config.limits.bodyBytes });
+  // close() ends keep-alive and aborted-stream sockets too, instead of waiting out their timeouts
+  const app = Fastify({ bodyLimit: config.limits.bodyBytes, forceCloseConnections: true });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, _request, reply) => {

@@ -55,6 +55,8 @@ class BusyTokens implements TokenSource {
         while (performance.now() < until) {
           // spin: the decode holds the thread
         }
+        // a real decode step awaits onnxruntime's thread pool, so the worker's messages (abort, bank state) are read between tokens
+        await new Promise((resolve) => setImmediate(resolve));
         yield token;
       }
       return inner.result;
