@@ -1,3 +1,4 @@
+import { ChatOpenAI } from '@langchain/openai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from './testing/start-test-server.ts';
@@ -103,5 +104,40 @@ describe('the OpenAI-compatible API through the official openai client', () => {
     const metrics = await (await fetch(`${test.url}/metrics`)).text();
     for (const name of ['plugboard_requests_total', 'plugboard_tokens_total', 'plugboard_ttft_seconds', 'plugboard_inter_token_seconds', 'plugboard_queue_depth', 'plugboard_skill_requests_total', 'plugboard_bank_resident_adapters', 'plugboard_bank_swaps']) expect(metrics).toContain(name);
     expect(metrics).toMatch(/plugboard_skill_requests_total\{skill="writer",version="1.0.0"\} [1-9]/);
+  });
+
+  it('accepts response_format json_schema (sent on as the responseFormat LocalBackend turns into the constraint) and refuses json_object', async () => {
+    const schema = { type: 'object', properties: { answer: { type: 'integer' } }, required: ['answer'] };
+    const reply = await client.chat.completions.create({ model: 'model', messages: [{ role: 'user', content: 'reply in json' }], response_format: { type: 'json_schema', json_schema: { name: 'answer', schema } } });
+    expect(JSON.parse(reply.choices[0]?.message.content ?? '')).toEqual({ answer: 42 });
+    const refused = await client.chat.completions.create({ model: 'model', messages: [{ role: 'user', content: 'json' }], response_format: { type: 'json_object' } }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+  });
+});
+
+describe('LangChain ChatOpenAI against the live server', () => {
+  const chat = (model: string) => new ChatOpenAI({ model, apiKey: 'unused', maxRetries: 0, configuration: { baseURL: `${test.url}/v1` } });
+
+  it('invokes and streams text with usage (LangChain sends stream_options)', async () => {
+    const reply = await chat('writer').invoke('Say hi');
+    expect(reply.content).toBe('Hello from Plugboard.');
+    expect(reply.usage_metadata?.output_tokens).toBeGreaterThan(0);
+    let text = '';
+    let usage = 0;
+    for await (const chunk of await chat('writer').stream('Say hi')) {
+      text += typeof chunk.content === 'string' ? chunk.content : '';
+      usage = chunk.usage_metadata?.total_tokens ?? usage;
+    }
+    expect(text).toBe('Hello from Plugboard.');
+    expect(usage).toBeGreaterThan(0);
+  });
+
+  it('gets tool calls from bindTools, streamed and not', async () => {
+    const model = chat('research').bindTools([WEATHER]);
+    const reply = await model.invoke('what is the weather in Oslo');
+    expect(reply.tool_calls).toMatchObject([{ name: 'get_weather', args: { city: 'Oslo' } }]);
+    let gathered: Awaited<ReturnType<typeof model.invoke>> | undefined;
+    for await (const chunk of await model.stream('what is the weather in Oslo')) gathered = gathered === undefined ? chunk : gathered.concat(chunk);
+    expect(gathered?.tool_calls).toMatchObject([{ name: 'get_weather', args: { city: 'Oslo' } }]);
   });
 });
