@@ -5,6 +5,7 @@ import type { ChatRuntime } from '../backend/local/chat-runtime.ts';
 import type { SkillSource } from '../backend/local/skill-adapters.ts';
 import type { SkillBackend } from '../backend/skill-backend.ts';
 import type { Router } from '../routing/router.ts';
+import { DEFAULT_BACKEND_IDLE_MS } from '../step/routed-step.ts';
 import { RoutingPolicySchema } from '../step/routing-policy.ts';
 import type { AgentTool } from './tools/agent-tool.ts';
 
@@ -24,7 +25,7 @@ export const AgentSettingsSchema = z.strictObject({
   /** when the backend fails or stalls in a step: end the run (`stop`) or record the error and go on to the next step (`continue`) */
   onBackendError: z.enum(['stop', 'continue']).default('stop'),
   /** a backend that yields nothing this long is stopped (BACKEND_ERROR) */
-  backendIdleTimeoutMs: z.number().int().positive().default(60_000),
+  backendIdleTimeoutMs: z.number().int().positive().default(DEFAULT_BACKEND_IDLE_MS),
   /** write each run's trace here as JSON Lines */
   tracePath: z.string().min(1).optional(),
   /** keep token events in the trace too */

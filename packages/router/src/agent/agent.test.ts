@@ -115,8 +115,15 @@ describe('createAgent on the real model (LocalBackend over the runtime)', () => 
     expect(prefilled[1]).toBe(secondTail + 1);
     // everything of the first prompt came from the cache
     expect(encode(secondPrompt).length - (prefilled[1] as number)).toBeGreaterThanOrEqual(prefilled[0] as number);
+    expect(second.steps[0]?.usage).toMatchObject({ cachedTokens: (prefilled[0] as number) + (first.steps[0]?.usage.completionTokens ?? 0) - 1, promptTokens: (second.steps[0]?.usage.cachedTokens ?? 0) + (prefilled[1] as number) });
     expect(secondPrompt).toContain(RESEARCH_PROMPT);
     expect(secondPrompt).not.toContain(WRITER_PROMPT);
+
+    // research → writer: the base prefix (turn 1) is still reused; the span research computed is recomputed,
+    // because a conversation turn runs all its new tokens under one adapter (README: activation point)
+    const third = await agent.run([...second.messages, { role: 'user', content: 'write a summary of these results' }]).result;
+    expect(third.steps.map((s) => s.skill)).toEqual(['writer']);
+    expect(third.steps[0]?.usage.cachedTokens).toBe((first.steps[0]?.usage.promptTokens ?? 0) + (first.steps[0]?.usage.completionTokens ?? 0));
     expect(pinnedAdapters(handle.fixture.bank)).toEqual([]);
   });
 });

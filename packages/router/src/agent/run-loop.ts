@@ -4,7 +4,7 @@ import type { SkillRegistry } from '@plugboard/skills';
 import type { BackendEvents } from '../backend/backend-events.ts';
 import type { SkillStream } from '../backend/skill-backend.ts';
 import type { ToolSpec } from '../backend/skill-request.ts';
-import type { SkillFinishReason, SkillResult } from '../backend/skill-result.ts';
+import type { SkillFinishReason, SkillResult, SkillUsage } from '../backend/skill-result.ts';
 import { findSkill } from '../backend/local/skill-adapters.ts';
 import type { StepParts } from '../step/routed-step.ts';
 import { routedStep } from '../step/routed-step.ts';
@@ -34,6 +34,8 @@ export interface StepRecord {
   text: string;
   finishReason: SkillFinishReason;
   toolCalls: ToolCallRecord[];
+  /** prompt tokens (and how many came from the KV cache) and generated tokens */
+  usage: SkillUsage;
 }
 
 export interface AgentResult {
@@ -88,7 +90,7 @@ export async function* runLoop(parts: AgentParts, messages: ChatMessage[], recor
       const skill = decision.skill === null ? null : findSkill(parts.registry, decision.skill);
       const toolCalls = yield* callTools(calls, { tools: parts.tools, skill, timeoutMs: settings.toolTimeoutMs, signal, recorder });
       messages.push(...toolMessages(toolCalls, settings.toolResultMaxChars));
-      steps.push({ step, skill: decision.skill, route: decision, text: generated.text, finishReason: generated.finishReason, toolCalls });
+      steps.push({ step, skill: decision.skill, route: decision, text: generated.text, finishReason: generated.finishReason, toolCalls, usage: generated.usage });
       recorder.record('step:end', { skill: decision.skill, text: generated.text, toolCalls: toolCalls.length, finishReason: generated.finishReason });
       yield* recorder.drain();
       if (toolCalls.length === 0 || step + 1 >= settings.maxSteps) {

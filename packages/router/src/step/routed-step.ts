@@ -11,6 +11,9 @@ import type { StepDecision } from './step-decision.ts';
 import { reasonOf } from './step-decision.ts';
 import { withSkillPrompt } from './skill-prompt.ts';
 
+/** Five minutes: generous, since a local backend yields nothing while it prefills a long prompt or writes a tool call. */
+export const DEFAULT_BACKEND_IDLE_MS = 300_000;
+
 /** What a front end knows at a step. */
 export interface StepState {
   /** the transcript so far, skill prompts of earlier steps in place */
@@ -37,7 +40,7 @@ export interface StepParts {
   backend: SkillBackend;
   registry: SkillRegistry;
   policy: RoutingPolicy;
-  /** a backend that yields nothing this long is stopped with BACKEND_ERROR (default 60 s) */
+  /** a backend that yields nothing this long is stopped with BACKEND_ERROR (default DEFAULT_BACKEND_IDLE_MS); a long prefill or a tool call being written yields nothing either */
   backendIdleTimeoutMs?: number;
 }
 
@@ -72,7 +75,7 @@ export async function routedStep(state: StepState, parts: StepParts): Promise<Ro
     ...(state.conversation === undefined ? {} : { conversation: state.conversation }),
     signal,
   });
-  return { decision, messages, stream: guardStream(stream, parts.backendIdleTimeoutMs ?? 60_000, abort) };
+  return { decision, messages, stream: guardStream(stream, parts.backendIdleTimeoutMs ?? DEFAULT_BACKEND_IDLE_MS, abort) };
 }
 
 async function decide(state: StepState, parts: StepParts): Promise<StepDecision> {
