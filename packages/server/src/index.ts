@@ -10,3 +10,4 @@ export * from './worker/worker-host.ts';
 export type { LocalHostOptions } from './worker/local-host.ts';
 export * from './create-server.ts';
 export * from './serve.ts';
+export * from './remote/openai-compatible-backend.ts';
