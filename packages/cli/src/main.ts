@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { isPlugboardError } from '@plugboard/core';
+import { registerDeploy } from './commands/deploy.ts';
 import { registerFixture } from './commands/fixture.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerInspect } from './commands/inspect.ts';
@@ -15,6 +16,7 @@ registerGenerate(program);
 registerFixture(program);
 registerRouter(program);
 registerServe(program);
+registerDeploy(program);
 registerSkill(program);
 registerTokenizer(program);
 registerTrain(program);

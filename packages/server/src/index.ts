@@ -11,3 +11,4 @@ export type { LocalHostOptions } from './worker/local-host.ts';
 export * from './create-server.ts';
 export * from './serve.ts';
 export * from './remote/openai-compatible-backend.ts';
+export * from './deploy/vllm-deploy.ts';
