@@ -9,12 +9,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GenerationStream } from '@plugboard/core';
 import type { GeneratedToken, GenerationResult, TurnOptions } from '@plugboard/core';
-import { LocalBackend } from '@plugboard/router';
 import type { TokenSource } from '@plugboard/router';
 import { loadAgentFixture, ScriptedTokenSource } from '@plugboard/router/testing';
 import { writeFixtureSkill } from '@plugboard/skills/testing';
 import { SkillCatalog } from '../catalog/skill-catalog.ts';
 import { readSkillsFolder } from '../catalog/read-skills-folder.ts';
+import { localHostParts } from '../worker/local-host-parts.ts';
 import type { ModelHostParts } from '../worker/model-host.ts';
 
 export interface ScriptedHostOptions {
@@ -81,14 +81,5 @@ export async function createHost(input: unknown): Promise<ModelHostParts> {
   const catalog = new SkillCatalog(readSkillsFolder(join(options.tmp, 'skills')));
   const script = new ScriptedTokenSource(model.tokenizer, Array.from({ length: 100_000 }, () => ({ prompt }: { prompt: string }) => scriptedReply(prompt)));
   const tokens = options.busyMsPerToken === undefined ? script : new BusyTokens(script, options.busyMsPerToken);
-  let swaps = 0;
-  bank.events.on('adapter:swap', () => swaps++);
-  const backend = new LocalBackend({ model, bank, skills: catalog.backendRegistry, tokens });
-  return {
-    backend,
-    catalog,
-    embed: (texts) => model.embed(texts),
-    bankState: () => ({ resident: bank.list().map((h) => ({ name: h.name, slot: h.slot, pinned: bank.isPinned(h.id) })), swaps }),
-    dispose: () => model.dispose(),
-  };
+  return localHostParts(model, bank, catalog, tokens);
 }

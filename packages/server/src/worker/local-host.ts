@@ -1,9 +1,9 @@
 import { createAdapterBank, loadModel } from '@plugboard/core';
 import type { LoraModule } from '@plugboard/core';
-import { LocalBackend } from '@plugboard/router';
 import { z } from 'zod';
 import { SkillCatalog } from '../catalog/skill-catalog.ts';
 import { readSkillsFolder } from '../catalog/read-skills-folder.ts';
+import { localHostParts } from './local-host-parts.ts';
 import type { ModelHostParts } from './model-host.ts';
 
 export const LocalHostOptionsSchema = z.strictObject({
@@ -30,15 +30,5 @@ export async function createHost(input: unknown): Promise<ModelHostParts> {
     adapters: { slots: 1 + (options.slots ?? Math.max(1, skills.length)), lora: { rank, modules: modules.length > 0 ? modules : ['q', 'v'] } },
   });
   const bank = createAdapterBank(model);
-  let swaps = 0;
-  bank.events.on('adapter:swap', () => swaps++);
-  const catalog = new SkillCatalog(skills);
-  const backend = new LocalBackend({ model, bank, skills: catalog.backendRegistry });
-  return {
-    backend,
-    catalog,
-    embed: (texts) => model.embed(texts),
-    bankState: () => ({ resident: bank.list().map((h) => ({ name: h.name, slot: h.slot, pinned: bank.isPinned(h.id) })), swaps }),
-    dispose: () => model.dispose(),
-  };
+  return localHostParts(model, bank, new SkillCatalog(skills));
 }
