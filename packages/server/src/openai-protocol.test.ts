@@ -115,6 +115,48 @@ describe('the OpenAI-compatible API through the official openai client', () => {
   });
 });
 
+describe('concurrent requests and disconnects', () => {
+  /** one request through fetch: the streamed or whole reply text, or 'aborted' when this client went away */
+  async function request(model: string, content: string, stream: boolean, disconnect: boolean): Promise<string> {
+    const abort = new AbortController();
+    // a non-streamed client goes away while its request waits or runs
+    if (disconnect && !stream) setTimeout(() => abort.abort(), 20);
+    try {
+      const response = await fetch(`${test.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, stream, messages: [{ role: 'user', content }] }), signal: abort.signal });
+      if (!stream) {
+        return ((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content ?? '';
+      }
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      let raw = '';
+      for (let part = await reader.read(); !part.done; part = await reader.read()) {
+        raw += new TextDecoder().decode(part.value);
+        if (disconnect) abort.abort();
+      }
+      const events = raw.split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)) as { choices: Array<{ delta: { content?: string } }> });
+      return events.map((e) => e.choices[0]?.delta.content ?? '').join('');
+    } catch (error) {
+      if (abort.signal.aborted) return 'aborted';
+      throw error;
+    }
+  }
+
+  it('serves 16 concurrent mixed requests over skills and base exactly as alone, and disconnected ones leave no pinned slot', async () => {
+    const models = ['model', 'research', 'writer', 'research@1.0.0'];
+    const cases = Array.from({ length: 16 }, (_, i) => ({ model: models[i % 4] as string, content: i % 3 === 0 ? 'a long answer' : 'say hi', stream: i % 2 === 0, disconnect: i % 5 === 0 }));
+    const alone: string[] = [];
+    for (const c of cases) alone.push(await request(c.model, c.content, c.stream, false));
+    const together = await Promise.all(cases.map((c) => request(c.model, c.content, c.stream, c.disconnect)));
+    cases.forEach((c, i) => {
+      if (!c.disconnect) expect(together[i]).toBe(alone[i]);
+    });
+    expect(together.filter((t) => t === 'aborted').length).toBeGreaterThan(0);
+    // the server notices each disconnect and the worker ends those generations before the queue moves on
+    for (let i = 0; i < 200 && test.server.context.queue.depth > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(test.server.context.queue.depth).toBe(0);
+    expect((await test.worker.bankState()).resident.filter((r) => r.pinned)).toEqual([]);
+  });
+});
+
 describe('LangChain ChatOpenAI against the live server', () => {
   const chat = (model: string) => new ChatOpenAI({ model, apiKey: 'unused', maxRetries: 0, configuration: { baseURL: `${test.url}/v1` } });
 

@@ -145,16 +145,28 @@ export class WorkerHost implements ModelHost {
     signal?.addEventListener('abort', onAbort, { once: true });
     this.post({ type: 'generate', id, request });
     const pending = this.pending;
+    const post = (message: ToWorker) => this.post(message);
     async function* deltas(): AsyncGenerator<SkillDelta, SkillResult> {
+      let settled = false;
       try {
         for (;;) {
           const message = await channel.next();
           if (message.type === 'delta') yield message.delta;
-          else if (message.type === 'result') return message.result;
-          else if (message.type === 'error') throw fromWire(message.error);
+          else if (message.type === 'result' || message.type === 'error') {
+            settled = true;
+            if (message.type === 'result') return message.result;
+            throw fromWire(message.error);
+          }
         }
       } finally {
         signal?.removeEventListener('abort', onAbort);
+        if (!settled) {
+          // the consumer stopped early: abort in the worker and wait until it has ended (its lease is released then)
+          post({ type: 'abort', id });
+          for (let message = await channel.next(); message.type === 'delta'; message = await channel.next()) {
+            // dropped: nobody reads them any more
+          }
+        }
         pending.delete(id);
       }
     }
