@@ -47,6 +47,14 @@ describe('tenants', () => {
     await expect(client('key-acme').chat.completions.create({ model: 'writer@1.0.0', messages: ask('hi') })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 
+  it('routes `auto` only among the tenant\'s skills: a request another tenant\'s skill would win goes to the base model', async () => {
+    const open = await client('admin-key').chat.completions.create({ model: 'auto', messages: ask('write a summary of these results') }).withResponse();
+    expect(open.response.headers.get('x-plugboard-skill')).toBe('writer');
+    const acme = await client('key-acme').chat.completions.create({ model: 'auto', messages: ask('write a summary of these results') }).withResponse();
+    expect(acme.response.headers.get('x-plugboard-skill')).toBe('model');
+    expect((acme.data as unknown as { x_plugboard: unknown }).x_plugboard).toMatchObject({ skill: null, reason: 'fallback' });
+  });
+
   it('refuses missing and unknown keys with 401', async () => {
     await expect(client('wrong').models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     expect((await fetch(`${test.url}/v1/models`)).status).toBe(401);

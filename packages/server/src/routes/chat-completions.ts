@@ -18,6 +18,7 @@ import type { SkillMetadata } from '../openai/chat-chunks.ts';
 import { stepStateOf } from '../openai/to-skill-request.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { Caller } from '../tenants/tenant-access.ts';
+import { tenantRouter } from '../tenants/tenant-router.ts';
 import { resolveModel } from './resolve-model.ts';
 import type { ModelTarget } from './resolve-model.ts';
 
@@ -31,22 +32,22 @@ function runFor(context: ServerContext, caller: Caller, target: ModelTarget, bod
     async start(seedOffset) {
       let chosen: { skill: string | null; version: string | null } = { skill: null, version: null };
       // this request's view of the skills: each name at the version the session runs (canary), so its own system prompt is used
-      const versions = new Map(context.catalog.names().map((name) => [name, target.kind === 'skill' && target.name === name && target.version !== null ? target.version : pickVersion(context, name, sessionKey)]));
+      const versions = new Map(context.catalog.names().filter((name) => context.access.canUse(caller, name)).map((name) => [name, target.kind === 'skill' && target.name === name && target.version !== null ? target.version : pickVersion(context, name, sessionKey)]));
       const registry = new SkillRegistry();
       for (const [name, version] of versions) registry.add(context.catalog.skill(name, version));
-      // routedStep names the skill; this backend runs that version, and the base model for a skill the tenant may not use
+      // routedStep names the skill (one of this tenant's: its router and registry hold no other); this backend runs that version
       const backend: SkillBackend = {
         describe: () => context.host.backend.describe(),
         prepare: (skill) => context.host.backend.prepare(skill),
         generate: (request) => {
-          const name = request.skill !== null && request.skill !== undefined && context.access.canUse(caller, request.skill) ? request.skill : null;
+          const name = request.skill ?? null;
           const version = name === null ? null : (versions.get(name) ?? null);
           chosen = { skill: name, version };
           return context.host.backend.generate({ ...request, skill: name === null || version === null ? null : versionKey(name, version) });
         },
       };
       const state: StepState = { ...stepStateOf(body, seedOffset), ...(signal === undefined ? {} : { signal }), ...(target.kind === 'auto' ? {} : { pinned: target.kind === 'base' ? null : target.name }) };
-      const step = await routedStep(state, { router: context.router, backend, registry, policy: context.policy, backendIdleTimeoutMs: context.config.limits.timeoutMs });
+      const step = await routedStep(state, { router: tenantRouter(context.router, (skill) => context.access.canUse(caller, skill)), backend, registry, policy: context.policy, backendIdleTimeoutMs: context.config.limits.timeoutMs });
       const { skill, version } = chosen;
       if (!options.shadow) context.metrics.skillRequests.inc({ skill: skill ?? context.baseName, version: version ?? '' });
       return { stream: step.stream, meta: { skill, version, reason: step.decision.reason } };
