@@ -40,6 +40,7 @@ export * from './model/adapter-slots.ts';
 export * from './model/build-options.ts';
 export * from './model/inference-graph.ts';
 export { fusedProjection } from './model/projection.ts';
+export type { ProjectionOptions } from './model/projection.ts';
 export * from './model/rotary-tables.ts';
 export * from './model/rotary-frequencies.ts';
 export * from './hf/rope-scaling.ts';

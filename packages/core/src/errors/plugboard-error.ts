@@ -47,6 +47,14 @@ export const ERROR_CODES = [
   'BACKEND_ERROR',
   /** a .gguf file whose header, metadata or tensor table cannot be read */
   'GGUF_CORRUPT',
+  /** an HTTP request without a valid API key */
+  'UNAUTHORIZED',
+  /** a valid key asked for something it may not do (admin endpoints, paths outside the skill roots) */
+  'FORBIDDEN',
+  /** a key's rate limit, concurrency cap or the server's queue is exhausted: retry later */
+  'RATE_LIMITED',
+  /** a request ran past its time limit */
+  'TIMEOUT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

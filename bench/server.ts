@@ -1,0 +1,113 @@
+/**
+ * Server benchmark: `plugboard serve` (model in a worker thread, one generation
+ * at a time — no continuous batching yet) under 1, 4, 8, 16 concurrent
+ * streaming clients, each pinned to its own rank-16 LoRA skill; /health is
+ * polled during the load. Prints one JSON object on stdout.
+ * Run: pnpm bench:server [--preset tiny|qwen2.5-0.5b] [--dtype fp32|int8|int4] [--clients 1,4,8,16]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QWEN25_05B_SHAPES, TINY_SHAPES, writeFixtureModel } from '../packages/core/src/testing.ts';
+import { percentile } from '../packages/router/src/eval/percentile.ts';
+import { serve } from '../packages/server/src/serve.ts';
+import { writeFixtureSkill } from '../packages/skills/src/testing.ts';
+import { log, parseFlags, printResult, round } from './lib/bench-io.ts';
+
+const flags = parseFlags(process.argv.slice(2));
+const preset = flags.preset ?? 'tiny';
+const dtype = (flags.dtype ?? 'fp32') as 'fp32' | 'int8' | 'int4';
+const clientCounts = (flags.clients ?? '1,4,8,16').split(',').map(Number);
+const NEW_TOKENS = 64;
+const PROMPT = 'Summarize the maintenance log of pump station seven for the weekly report. '.repeat(9); // ~128 tokens
+
+interface ClientRun {
+  ttftMs: number;
+  itlMs: number[];
+  tokens: number;
+}
+
+/** One streaming request; times its first content chunk and the gaps between chunks. */
+async function client(url: string, model: string): Promise<ClientRun> {
+  const started = performance.now();
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model, stream: true, stream_options: { include_usage: true }, max_tokens: NEW_TOKENS, temperature: 0, messages: [{ role: 'user', content: PROMPT }] }),
+  });
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let ttftMs = -1;
+  let last = 0;
+  const itlMs: number[] = [];
+  let tokens = 0;
+  for (let part = await reader.read(); !part.done; part = await reader.read()) {
+    buffer += decoder.decode(part.value, { stream: true });
+    let cut = buffer.indexOf('\n\n');
+    for (; cut >= 0; cut = buffer.indexOf('\n\n')) {
+      const event = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      if (!event.startsWith('data: {')) continue;
+      const chunk = JSON.parse(event.slice(6)) as { choices: Array<{ delta: { content?: string } }>; usage?: { completion_tokens: number } };
+      if (chunk.usage) tokens = chunk.usage.completion_tokens;
+      if (!chunk.choices[0]?.delta.content) continue;
+      const now = performance.now();
+      if (ttftMs < 0) ttftMs = now - started;
+      else itlMs.push(now - last);
+      last = now;
+    }
+  }
+  return { ttftMs, itlMs, tokens };
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'plugboard-bench-server-'));
+  try {
+    const shapes = preset === 'qwen2.5-0.5b' ? QWEN25_05B_SHAPES : TINY_SHAPES;
+    const { dir, config } = writeFixtureModel(join(tmp, 'model'), { ...shapes, seed: 1 });
+    const skills = Math.max(...clientCounts);
+    for (let i = 0; i < skills; i++) writeFixtureSkill(join(tmp, 'skills', `s${i}`), { config, name: `s${i}`, rank: 16, modules: ['q', 'k', 'v', 'o'], seed: i + 1 });
+    log(`loading ${preset} (${dtype}) with ${skills} skills in the worker`);
+    const { server, url } = await serve({ model: dir, skills: join(tmp, 'skills'), dtype, port: 0, config: { limits: { bodyBytes: 1 << 20, queue: 64, timeoutMs: 600_000 } } });
+    try {
+      await client(url, 's0'); // warm-up
+      const rows = [];
+      for (const clients of clientCounts) {
+        const health: number[] = [];
+        let loaded = true;
+        const poller = (async () => {
+          while (loaded) {
+            const t = performance.now();
+            await fetch(`${url}/health`);
+            health.push(performance.now() - t);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        })();
+        const started = performance.now();
+        const runs = await Promise.all(Array.from({ length: clients }, (_, i) => client(url, `s${i}`)));
+        const wallS = (performance.now() - started) / 1000;
+        loaded = false;
+        await poller;
+        const tokens = runs.reduce((s, r) => s + r.tokens, 0);
+        const row = {
+          clients,
+          aggregate_decode_tokens_per_s: round(tokens / wallS, 1),
+          ttft_p50_ms: round(percentile(runs.map((r) => r.ttftMs), 50) ?? 0, 1),
+          ttft_p99_ms: round(percentile(runs.map((r) => r.ttftMs), 99) ?? 0, 1),
+          itl_p99_ms: round(percentile(runs.flatMap((r) => r.itlMs), 99) ?? 0, 1),
+          health_p99_ms: round(percentile(health, 99) ?? 0, 1),
+        };
+        log(JSON.stringify(row));
+        rows.push(row);
+      }
+      printResult({ host: `${cpus().length}x ${cpus()[0]?.model ?? 'cpu'}`, preset, dtype, new_tokens: NEW_TOKENS, scheduling: 'one generation at a time in one model worker (no continuous batching)', rows });
+    } finally {
+      await server.close();
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
