@@ -17,3 +17,5 @@ export * from './deploy/vllm-deploy.ts';
 export { LocalHostOptionsSchema } from './worker/local-host.ts';
 export type { ServerContext } from './server-context.ts';
 export type { WorkerData } from './worker/worker-protocol.ts';
+export type { ServerMetrics } from './metrics/server-metrics.ts';
+export type { GenerationQueue } from './queue/generation-queue.ts';
