@@ -64,6 +64,7 @@ try {
   if (offenders.length > 0) throw new Error(`published files import dev dependencies: ${offenders.join(', ')}`);
   if (!/Usage: plugboard/.test(help)) throw new Error(`the packed CLI printed no usage:\n${help}`);
   if (appOutput.routed?.[0] !== 'poem' || appOutput.generatedChars === undefined) throw new Error(`the consumer app did not route to poem: ${JSON.stringify(appOutput)}`);
+  process.stderr.write(`$ npx plugboard --help   (the packed CLI, plain Node)\n${help}`);
   process.stdout.write(`${JSON.stringify({ ok: true, tarball_bytes: sizes, app: appOutput, cli_help_lines: help.trim().split('\n').length })}\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });
