@@ -24,6 +24,7 @@ import { buildInferenceGraph } from '../model/inference-graph.ts';
 import type { LoadModelOptions } from '../runtime/load-options.ts';
 import { runStep } from '../runtime/step.ts';
 import type { SupportedGgmlTypeName } from './ggml-types.ts';
+import { GgufFile } from './gguf-file.ts';
 import { GgufWeights } from './gguf-weights.ts';
 import { ggufFromHfFolder } from './testing/gguf-writer.ts';
 
@@ -224,6 +225,19 @@ describe('GGUF bad input', () => {
     const pre = join(tmp, 'pre.gguf');
     ggufFromHfFolder(dir, pre, { type: 'F32', pre: 'falcon' });
     expect((await rejectsWithCode(load(pre), 'UNSUPPORTED_FEATURE')).message).toContain('falcon');
+  });
+
+  it('a Q4_0 block whose f16 scale is Infinity is NUMERIC_ERROR naming the tensor, also when its blocks are taken over (int4)', async () => {
+    const path = gguf(dir, 'Q4_0');
+    const file = GgufFile.open(path);
+    const tensor = file.tensors.get('blk.1.ffn_down.weight')!;
+    file.close();
+    const bytes = readFileSync(path);
+    bytes.writeUInt16LE(0x7c00, tensor.fileOffset + 2 * 18); // the third block's d = +Infinity
+    writeFileSync(path, bytes);
+    const error = await rejectsWithCode(loadModel(path, { dtype: 'int4', cacheDir }), 'NUMERIC_ERROR');
+    expect(error.message).toContain('model.layers.1.mlp.down_proj.weight');
+    expect(error.message).toContain('Infinity');
   });
 
   it('not a GGUF, or a truncated one, is GGUF_CORRUPT; nothing half-written is left to load later', async () => {
