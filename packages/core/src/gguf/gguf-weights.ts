@@ -9,6 +9,10 @@ import type { GgufTensorInfo } from './gguf-file.ts';
 import { ggufArchitecture, ggufNumber } from './gguf-metadata.ts';
 import { hfTensorName } from './gguf-tensor-names.ts';
 import { unpermuteRopeRows } from './rope-permutation.ts';
+import { GGML_QUANT_BLOCK_SIZE, REPACKABLE_GGML_TYPES, repackGgmlBlocks } from './repack-matmul-nbits.ts';
+import type { RepackableGgmlType } from './repack-matmul-nbits.ts';
+import type { CodeBits } from '../quant/bit-packing.ts';
+import type { PackedMatMulNBits } from '../quant/matmul-nbits.ts';
 import { defaultFingerprintIndexDir } from '../hf/content-hash-index.ts';
 
 /** Bumped when the values we hand out for the same file change (the graph cache keys on the fingerprint). */
@@ -86,6 +90,24 @@ export class GgufWeights implements WeightSource {
     const values = dequantize(this.file.read(tensor), this.info(name).storedAs, count);
     const heads = this.ropeHeads.get(name);
     return heads === undefined ? values : unpermuteRopeRows(values, heads, tensor.dims.length === 1 ? 1 : tensor.dims[0]!);
+  }
+
+  /** Q4_0 (bits 4) / Q8_0 (bits 8) weights at block 32 repacked for MatMulNBits without dequantizing; q/k rows un-permuted whole. */
+  quantized(name: string, bits: CodeBits, blockSize: number): PackedMatMulNBits | undefined {
+    const tensor = this.tensor(name);
+    const type = this.info(name).storedAs;
+    if (tensor.dims.length !== 2 || blockSize !== GGML_QUANT_BLOCK_SIZE || REPACKABLE_GGML_TYPES[type as RepackableGgmlType] !== bits) return undefined;
+    const [K, N] = tensor.dims as [number, number];
+    const stored = this.file.read(tensor);
+    const heads = this.ropeHeads.get(name);
+    const rows = heads === undefined ? stored : unpermuteRopeRows(stored, heads, stored.length / N);
+    return repackGgmlBlocks(rows, type as RepackableGgmlType, N, K);
+  }
+
+  /** 32 when any 2-D weight is stored as Q4_0 (bits 4) or Q8_0 (bits 8): building at that block size takes them over as they are. */
+  quantizedBlockSize(bits: CodeBits): number | undefined {
+    const stored = [...this.byHfName.values()].some((t) => t.dims.length === 2 && REPACKABLE_GGML_TYPES[ggmlTypeInfo(t.type)!.name as RepackableGgmlType] === bits);
+    return stored ? GGML_QUANT_BLOCK_SIZE : undefined;
   }
 
   /** The float32 values' bytes (what float32() returns), since that is the dtype info() reports. */

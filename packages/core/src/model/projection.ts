@@ -3,6 +3,7 @@ import { attr, bytesOf } from '../graph/ir.ts';
 import type { WeightSource } from '../hf/weight-source.ts';
 import type { InferenceBuildOptions, Quantization } from './build-options.ts';
 import { packMatMulNBits } from '../quant/matmul-nbits.ts';
+import type { PackedMatMulNBits } from '../quant/matmul-nbits.ts';
 import { transpose } from '../tensor/transpose.ts';
 
 /** The weights end to end: HF Linear weights [out_i, in] row-stacked into [Σ out_i, in], or bias vectors joined. */
@@ -16,6 +17,31 @@ export function concatenated(weights: WeightSource, names: readonly string[]): F
     offset += part.length;
   }
   return out;
+}
+
+/**
+ * The weights' row-stacked MatMulNBits blocks as the source already stores
+ * them (see WeightSource.quantized), or undefined unless every part is
+ * stored at the build's bits and block size — no mixing of taken-over and
+ * requantized rows in one matmul.
+ */
+function storedQuantized(weights: WeightSource, names: readonly string[], { bits, blockSize }: Quantization): PackedMatMulNBits | undefined {
+  const parts: PackedMatMulNBits[] = [];
+  for (const name of names) {
+    const part = weights.quantized?.(name, bits, blockSize);
+    if (part === undefined) return undefined;
+    parts.push(part);
+  }
+  if (parts.length === 1) return parts[0];
+  const b = new Uint8Array(parts.reduce((n, p) => n + p.b.length, 0));
+  const scales = new Float32Array(parts.reduce((n, p) => n + p.scales.length, 0));
+  let [bAt, scalesAt] = [0, 0];
+  for (const part of parts) {
+    b.set(part.b, bAt);
+    scales.set(part.scales, scalesAt);
+    [bAt, scalesAt] = [bAt + part.b.length, scalesAt + part.scales.length];
+  }
+  return { b, scales, K: parts[0]!.K, N: parts.reduce((n, p) => n + p.N, 0), bits, blockSize };
 }
 
 /** The build options that decide how a projection's weights are stored. */
@@ -36,7 +62,13 @@ export function fusedProjection(
 ): string {
   const outFeatures = outFeaturesOf(weights, weightNames).reduce((a, c) => a + c, 0);
   const inFeatures = (weights.info(weightNames[0] as string).shape as [number, number])[1];
-  const weight: ProjectionWeight = { name: weightNames.join('+'), inFeatures, outFeatures, rows: () => concatenated(weights, weightNames) };
+  const weight: ProjectionWeight = {
+    name: weightNames.join('+'),
+    inFeatures,
+    outFeatures,
+    rows: () => concatenated(weights, weightNames),
+    stored: (quantization) => storedQuantized(weights, weightNames, quantization),
+  };
   const { quantization } = options;
   if (quantization !== null) return quantizedMatMul(b, x, weight, quantization);
   return options.prepackWeights ? prepackedMatMul(b, x, weight) : inPlaceMatMul(b, x, weight);
@@ -69,6 +101,8 @@ export interface ProjectionWeight {
   inFeatures: number;
   outFeatures: number;
   rows: () => Float32Array;
+  /** the weights already quantized as the build asks, when the source stores them so (taken over instead of rows()) */
+  stored?: (quantization: Quantization) => PackedMatMulNBits | undefined;
 }
 
 /** MatMul over the transposed weights, [in, out]: 2-D, so ORT prepacks it at load. */
@@ -87,10 +121,10 @@ export function inPlaceMatMul(b: GraphBuilder, x: string, { name, inFeatures, ou
   return b.op1('FusedMatMul', [x, w], { transB: attr.int(1), alpha: attr.float(1) }, { domain: 'com.microsoft', output });
 }
 
-function quantizedMatMul(b: GraphBuilder, x: string, { name, inFeatures, outFeatures, rows }: ProjectionWeight, quantization: Quantization): string {
-  let packed: ReturnType<typeof packMatMulNBits> | undefined;
-  // the two initializers share one quantization pass; the first one read triggers it
-  const pack = () => (packed ??= packMatMulNBits(rows(), outFeatures, inFeatures, quantization));
+function quantizedMatMul(b: GraphBuilder, x: string, { name, inFeatures, outFeatures, rows, stored }: ProjectionWeight, quantization: Quantization): string {
+  let packed: PackedMatMulNBits | undefined;
+  // the two initializers share one quantization pass (or take-over of stored blocks); the first one read triggers it
+  const pack = () => (packed ??= stored?.(quantization) ?? packMatMulNBits(rows(), outFeatures, inFeatures, quantization));
   const nBlocks = Math.ceil(inFeatures / quantization.blockSize);
   const blobSize = (quantization.blockSize * quantization.bits) / 8;
   const qb = b.initializer(`${name}.q`, 'uint8', [outFeatures, nBlocks, blobSize], () => pack().b);

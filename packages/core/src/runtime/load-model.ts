@@ -14,6 +14,7 @@ import type { Tokenizer } from '../hf/tokenizer.ts';
 import { loadTokenizer } from '../hf/tokenizer.ts';
 import { validateWeights } from '../hf/validate-weights.ts';
 import { CheckedWeights } from '../hf/checked-weights.ts';
+import type { WeightSource } from '../hf/weight-source.ts';
 import type { HubOptions } from '../hub/hub-options.ts';
 import { resolveModel } from '../hub/resolve-model.ts';
 import type { SlotTensor } from '../model/adapter-slots.ts';
@@ -204,9 +205,11 @@ export async function loadModel(idOrDir: string, options: LoadModelOptions & { e
     throw new PlugboardError('INVALID_ARGUMENT', `contextLength ${resolved.contextLength} exceeds the model's ${rotaryContextLimit(config)} positions (max_position_embeddings, × factor for dynamic rope scaling)`);
   }
   const tokenizer = loadTokenizer(dir);
-  const buildOptions = buildOptionsFor(resolved);
   const cacheDir = resolved.cacheDir ?? defaultGraphCacheDir();
   const weights = openWeights(dir, { fingerprintIndexDir: fingerprintIndexDirOf(cacheDir) });
+  // a GGUF's Q4_0/Q8_0 blocks are taken over as they are when the build quantizes at their block size
+  const source: WeightSource = weights;
+  const buildOptions = buildOptionsFor(resolved, (bits) => source.quantizedBlockSize?.(bits));
   let graph;
   try {
     validateWeights(weights, config, { ignoreUnexpected: resolved.ignoreUnexpectedWeights });

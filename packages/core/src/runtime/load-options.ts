@@ -11,6 +11,8 @@ export type ModelDType = (typeof MODEL_DTYPES)[number];
 export const LoadModelOptionsSchema = z.object({
   /** weights as computed: fp32, or weight-only int8/int4 quantized (MatMulNBits) */
   dtype: z.enum(MODEL_DTYPES).default('fp32'),
+  /** weights per scale of int8/int4 weights; default 64, or 32 for a GGUF storing Q4_0 (int4) / Q8_0 (int8) blocks, which are then taken over without requantizing */
+  quantBlockSize: z.number().int().min(16).refine((n) => (n & (n - 1)) === 0, 'must be a power of two').optional(),
   /** adapter slots to build into the graph; null = no adapters */
   adapters: AdapterSlotLayoutSchema.nullable().default(null),
   /** add the hidden_states output (embeddings) */
@@ -37,10 +39,12 @@ export const LoadModelOptionsSchema = z.object({
 export type LoadModelOptions = z.input<typeof LoadModelOptionsSchema>;
 export type ResolvedLoadModelOptions = z.infer<typeof LoadModelOptionsSchema>;
 
-export function buildOptionsFor(options: ResolvedLoadModelOptions): InferenceBuildOptions {
+/** `storedBlockSize` is the block size the weights already come quantized in at these bits (WeightSource.quantizedBlockSize). */
+export function buildOptionsFor(options: ResolvedLoadModelOptions, storedBlockSize?: (bits: 4 | 8) => number | undefined): InferenceBuildOptions {
   const bits = options.dtype === 'int4' ? 4 : options.dtype === 'int8' ? 8 : null;
+  const blockSize = bits === null ? QUANT_BLOCK_SIZE : (options.quantBlockSize ?? storedBlockSize?.(bits) ?? QUANT_BLOCK_SIZE);
   return {
-    quantization: bits === null ? null : { bits, blockSize: QUANT_BLOCK_SIZE, accuracyLevel: 4, lmHead: true },
+    quantization: bits === null ? null : { bits, blockSize, accuracyLevel: 4, lmHead: true },
     adapters: options.adapters,
     hiddenStates: options.hiddenStates,
     logits: options.logits,
