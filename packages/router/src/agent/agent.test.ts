@@ -127,7 +127,8 @@ describe('createAgent on the real model (LocalBackend over the runtime)', () => 
     expect(runs.slice(runsOfSecond).every((r) => r.adapterIndex.length === 1 && r.adapterIndex[0] === slotOf('writer'))).toBe(true);
     const thirdPrompt = template.render({ messages: third.messages.slice(0, -1), addGenerationPrompt: true });
     // the reply as generated (the step's text is trimmed)
-    const secondReply = second.messages.at(-1)!.content;
+    const secondReply = second.messages.at(-1)?.content ?? '';
+    expect(secondReply).not.toBe('');
     const afterSecondReply = secondPrompt.length + secondReply.length;
     expect(thirdPrompt.slice(0, afterSecondReply)).toBe(secondPrompt + secondReply);
     const thirdTail = thirdPrompt.slice(afterSecondReply);
