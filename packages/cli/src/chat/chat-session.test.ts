@@ -52,11 +52,12 @@ describe('ChatSession', () => {
     expect(again.reused).toBeGreaterThanOrEqual(historyBefore - 1); // all but the last generated token, which is still pending
     expect(again.reused).toBeGreaterThan(0);
 
-    // another skill must not read KV computed under sql's adapter: activated from its turn on, the rest recomputed
+    // another skill (activated from its turn on) reads sql's KV as history: only its own turn is prefilled
     await chat.handle('/skill poet');
+    const beforePoet = chat.history.tokens.length;
     const second = await chat.turn('and now something else');
     expect([second.skill, second.reason]).toEqual(['poet', 'chosen']);
-    expect(second.reused).toBe(0);
+    expect(second.reused).toBe(beforePoet - 1); // all but sql's last generated token, still pending
     expect(chat.history.spans.at(-1)?.adapter).toBe(skills.adapters.adapterId(registry.get('poet')));
 
     await chat.handle('/skill base');

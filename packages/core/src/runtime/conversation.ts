@@ -18,6 +18,12 @@ export interface TurnOptions extends GenerateOptions {
   adapter?: TurnAdapter | null;
   /** how the adapter applies across the shared prefix (default `activated`) */
   mode?: ActivationMode;
+  /**
+   * activated mode: the index of the first new token the adapter applies to
+   * (its invocation point; default 0, the whole turn). Tokens before it are
+   * computed by the base model, e.g. a user turn ahead of a skill's own prompt.
+   */
+  adapterFrom?: number;
 }
 
 export interface TurnStats {
@@ -30,8 +36,10 @@ export interface TurnStats {
 /**
  * A single-row conversation whose KV cache persists across turns, recording
  * which adapter computed every cached token. Each turn reuses what is valid
- * for its adapter and mode and recomputes the rest, so switching skills never
- * mixes KV computed under different adapters.
+ * for its adapter and mode and recomputes the rest: in activated mode (the
+ * default) a skill applies from its invocation point on, so every earlier
+ * token keeps the KV its own adapter computed and a switch prefills only the
+ * new tokens; in full mode only a prefix computed under the same adapter is kept.
  */
 export class Conversation {
   /** the conversation's KV cache (row 0); read it, never write it */
@@ -71,7 +79,7 @@ export class Conversation {
   }
 
   private async *turn(tokens: number[], options: TurnOptions): AsyncGenerator<GeneratedToken, GenerationResult[]> {
-    const { adapter = null, mode = 'activated', ...generation } = options;
+    const { adapter = null, mode = 'activated', adapterFrom = 0, ...generation } = options;
     const id = adapter?.id ?? null;
     const keep = reusablePrefix(this.provenance, id, mode);
     const continuing = keep === this.cachedTokens.length;
@@ -79,7 +87,7 @@ export class Conversation {
     const refill: TurnToken[] = [
       ...this.cachedTokens.slice(keep).map((token) => ({ token, adapter: mode === 'full' ? id : null })),
       ...this.pending.map((p) => ({ token: p.token, adapter: mode === 'full' || (continuing && p.adapter === id) ? id : null })),
-      ...tokens.map((token) => ({ token, adapter: id, fresh: true })),
+      ...tokens.map((token, j) => ({ token, adapter: j < adapterFrom ? null : id, fresh: true })),
     ];
     const row: RowRequest = {
       tokens: refill.map((r) => r.token),
@@ -89,6 +97,7 @@ export class Conversation {
     };
     try {
       if (tokens.length === 0) throw new PlugboardError('INVALID_ARGUMENT', 'a turn needs at least one new token');
+      checkAdapterFrom(adapterFrom, tokens.length, mode);
       checkGeneration(this.host, [row], generation);
     } catch (error) {
       this.busy = false;
@@ -138,6 +147,14 @@ export class Conversation {
     const rest = added.slice(inCache);
     this.pending = (failed ? rest.filter((entry) => !entry.fresh) : rest).map(({ token, adapter }) => ({ token, adapter }));
   }
+}
+
+/** The invocation point must lie within the turn, and only activated mode has one (full mode applies the adapter everywhere). */
+function checkAdapterFrom(adapterFrom: number, newTokens: number, mode: ActivationMode): void {
+  if (!Number.isInteger(adapterFrom) || adapterFrom < 0 || adapterFrom > newTokens) {
+    throw new PlugboardError('INVALID_ARGUMENT', `adapterFrom must be an integer from 0 to the turn's ${newTokens} new tokens, got ${adapterFrom}`);
+  }
+  if (adapterFrom > 0 && mode === 'full') throw new PlugboardError('INVALID_ARGUMENT', "adapterFrom needs mode 'activated': in full mode the adapter applies to every token");
 }
 
 /** One token of a turn and the adapter it is (to be) computed under; `fresh` marks the turn's new input. */

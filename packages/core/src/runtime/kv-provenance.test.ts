@@ -10,11 +10,12 @@ describe('KV provenance', () => {
     expect(reusablePrefix(['a', 'a', 'b'], 'a', 'full')).toBe(2);
   });
 
-  it('activated mode reuses the base prefix plus the adapter’s own continuation', () => {
-    expect(reusablePrefix(history, 'a', 'activated')).toBe(5);
-    expect(reusablePrefix(history, 'b', 'activated')).toBe(3);
-    expect(reusablePrefix(history, 'c', 'activated')).toBe(3);
-    expect(reusablePrefix([null, 'b', null], null, 'activated')).toBe(1);
+  it('activated mode reuses every cached token: all of it precedes the new adapter’s invocation point', () => {
+    expect(reusablePrefix(history, 'a', 'activated')).toBe(7);
+    expect(reusablePrefix(history, 'b', 'activated')).toBe(7);
+    expect(reusablePrefix(history, 'c', 'activated')).toBe(7);
+    expect(reusablePrefix(history, null, 'activated')).toBe(7);
+    expect(reusablePrefix([], 'a', 'activated')).toBe(0);
   });
 
   it('spans are the run-length view', () => {

@@ -5,9 +5,11 @@
  *
  * - `full`: the adapter applies to every token, so only a prefix computed
  *   entirely under this same adapter is reusable.
- * - `activated`: the adapter applies from its invocation point on, so a base
- *   prefix followed by this adapter's own tokens is reusable; the base prefix
- *   is shared by every skill.
+ * - `activated`: the adapter applies from its invocation point on (a turn's
+ *   first new token, or its `adapterFrom`), and every token before that point
+ *   keeps the KV it was computed with, under whichever adapter was active
+ *   there (the base, or an earlier skill). A switch from skill A to skill B
+ *   therefore reuses A's span as history instead of recomputing it.
  */
 export type ActivationMode = 'full' | 'activated';
 
@@ -17,10 +19,15 @@ export interface KvSpan {
   adapter: string | null;
 }
 
-/** Leading cached tokens still valid for generating with `adapter` in `mode`. */
+/**
+ * Leading cached tokens still valid for generating with `adapter` in `mode`.
+ * In activated mode that is every cached token: all of them precede the new
+ * turn, hence the new adapter's invocation point (the caller guarantees the
+ * token ids are unchanged).
+ */
 export function reusablePrefix(provenance: readonly (string | null)[], adapter: string | null, mode: ActivationMode): number {
+  if (mode === 'activated') return provenance.length;
   let i = 0;
-  if (mode === 'activated') while (i < provenance.length && provenance[i] === null) i++;
   while (i < provenance.length && provenance[i] === adapter) i++;
   return i;
 }

@@ -86,7 +86,7 @@ describe('createAgent: a multi-step run', () => {
 });
 
 describe('createAgent on the real model (LocalBackend over the runtime)', () => {
-  it('feeds every model run the routed skill slot, and a switch behind an unchanged base prefix prefills only the new part', async () => {
+  it('feeds every model run the routed skill slot, and a switch behind an unchanged prefix (base → skill, skill A → skill B) prefills only the new part', async () => {
     const { runtime, runs } = observeFeeds(handle.fixture.model);
     const router = await skillRouter();
     const agent = createAgent({ model: runtime, bank: handle.fixture.bank, skills: handle.fixture.registry, router, generation: { temperature: 0, maxTokens: 3 } });
@@ -96,7 +96,7 @@ describe('createAgent on the real model (LocalBackend over the runtime)', () => 
     const first = await agent.run('Good morning!').result;
     const runsOfFirst = runs.length;
     const second = await agent.run([...first.messages, { role: 'user', content: 'What do the docs say about rennet?' }]).result;
-    handle.fixture.model.events.removeAllListeners('generate:start');
+    const runsOfSecond = runs.length;
 
     expect(first.steps.map((s) => [s.skill, s.route.reason])).toEqual([[null, 'fallback']]);
     expect(second.steps.map((s) => [s.skill, s.route.reason])).toEqual([['research', 'routed']]);
@@ -119,11 +119,24 @@ describe('createAgent on the real model (LocalBackend over the runtime)', () => 
     expect(secondPrompt).toContain(RESEARCH_PROMPT);
     expect(secondPrompt).not.toContain(WRITER_PROMPT);
 
-    // research → writer: the base prefix (turn 1) is still reused; the span research computed is recomputed,
-    // because a conversation turn runs all its new tokens under one adapter (README: activation point)
+    // research → writer: the writer's step reuses everything before its own new tokens, research's span included
+    // (activated mode: research's KV is history for the writer) and prefills only the new user turn and the writer's system prompt
     const third = await agent.run([...second.messages, { role: 'user', content: 'write a summary of these results' }]).result;
+    handle.fixture.model.events.removeAllListeners('generate:start');
     expect(third.steps.map((s) => s.skill)).toEqual(['writer']);
-    expect(third.steps[0]?.usage.cachedTokens).toBe((first.steps[0]?.usage.promptTokens ?? 0) + (first.steps[0]?.usage.completionTokens ?? 0));
+    expect(runs.slice(runsOfSecond).every((r) => r.adapterIndex.length === 1 && r.adapterIndex[0] === slotOf('writer'))).toBe(true);
+    const thirdPrompt = template.render({ messages: third.messages.slice(0, -1), addGenerationPrompt: true });
+    // the reply as generated (the step's text is trimmed)
+    const secondReply = second.messages.at(-1)?.content ?? '';
+    expect(secondReply).not.toBe('');
+    const afterSecondReply = secondPrompt.length + secondReply.length;
+    expect(thirdPrompt.slice(0, afterSecondReply)).toBe(secondPrompt + secondReply);
+    const thirdTail = thirdPrompt.slice(afterSecondReply);
+    expect(thirdTail).toContain(WRITER_PROMPT);
+    expect(thirdTail).not.toContain(RESEARCH_PROMPT);
+    // + the research reply's last token, generated but not yet in the cache
+    expect(prefilled[2]).toBe(encode(thirdTail).length + 1);
+    expect(third.steps[0]?.usage.cachedTokens).toBe((second.steps[0]?.usage.promptTokens ?? 0) + (second.steps[0]?.usage.completionTokens ?? 0) - 1);
     expect(pinnedAdapters(handle.fixture.bank)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import type { BaseMessage } from '@langchain/core/messages';
 import { createAgent } from 'langchain';
 import { describe, expect, it } from 'vitest';
 import { createSearchDocsTool } from '@plugboard/skills';
-import { keywordRouter, pinnedAdapters, slotOf as slotIn, RESEARCH_PROMPT } from '../agent/testing/agent-fixture.ts';
+import { keywordRouter, pinnedAdapters, slotOf as slotIn, RESEARCH_PROMPT, WRITER_PROMPT } from '../agent/testing/agent-fixture.ts';
 import { rennetTurns } from '../agent/testing/doc-fixture.ts';
 import { useAgentFixture } from '../agent/testing/use-agent-fixture.ts';
 import { LocalBackend } from '../backend/local/local-backend.ts';
@@ -57,7 +57,7 @@ describe('LangChain createAgent + skillRouterMiddleware (every model call is a r
     expect(pinnedAdapters(handle.fixture.bank)).toEqual([]);
   });
 
-  it('on the real model: every run is fed the routed skill slot, and a switch behind an unchanged base prefix prefills only the new part', async () => {
+  it('on the real model: every run is fed the routed skill slot, and a switch behind an unchanged prefix (base → skill, skill A → skill B) prefills only the new part', async () => {
     const { runtime, runs } = observeFeeds(handle.fixture.model);
     const backend = new LocalBackend({ model: runtime, bank: handle.fixture.bank, skills: handle.fixture.registry });
     const agent = createAgent({
@@ -76,17 +76,29 @@ describe('LangChain createAgent + skillRouterMiddleware (every model call is a r
     };
     const first = await turn([new HumanMessage('Good morning!')]);
     const runsOfFirst = runs.length;
-    await turn([...first.messages, new HumanMessage('What do the docs say about rennet?')]);
+    const second = await turn([...first.messages, new HumanMessage('What do the docs say about rennet?')]);
+    const runsOfSecond = runs.length;
+    const third = await turn([...second.messages, new HumanMessage('write a summary of these results')]);
     handle.fixture.model.events.removeAllListeners('generate:start');
 
     expect(first.messages.at(-1)?.response_metadata).toMatchObject({ skill: null, reason: 'fallback' });
     expect(runs.slice(0, runsOfFirst).every((r) => r.adapterIndex[0] === 0)).toBe(true);
-    expect(runs.slice(runsOfFirst).length).toBeGreaterThan(0);
-    expect(runs.slice(runsOfFirst).every((r) => r.adapterIndex.length === 1 && r.adapterIndex[0] === slotOf('research'))).toBe(true);
+    expect(runs.slice(runsOfFirst, runsOfSecond).length).toBeGreaterThan(0);
+    expect(runs.slice(runsOfFirst, runsOfSecond).every((r) => r.adapterIndex.length === 1 && r.adapterIndex[0] === slotOf('research'))).toBe(true);
     // the second call reused the whole first call (prompt and reply but its last token) and prefilled only the rest
     expect(usage[1]?.cached).toBe((usage[0]?.input ?? 0) + (usage[0]?.output ?? 0) - 1);
     expect(prefilled[1]).toBe((usage[1]?.input ?? 0) - (usage[1]?.cached ?? 0));
     expect(prefilled[1]).toBeLessThan(usage[1]?.input ?? 0);
+    // research → writer: the third call reused the whole second call, research's span included (activated mode),
+    // and prefilled only the new user turn and the writer's system prompt (+ research's last reply token)
+    expect(second.messages.at(-1)?.response_metadata).toMatchObject({ skill: 'research' });
+    expect(third.messages.at(-1)?.response_metadata).toMatchObject({ skill: 'writer' });
+    expect(runs.slice(runsOfSecond).length).toBeGreaterThan(0);
+    expect(runs.slice(runsOfSecond).every((r) => r.adapterIndex.length === 1 && r.adapterIndex[0] === slotOf('writer'))).toBe(true);
+    expect(usage[2]?.cached).toBe((usage[1]?.input ?? 0) + (usage[1]?.output ?? 0) - 1);
+    expect(prefilled[2]).toBe((usage[2]?.input ?? 0) - (usage[2]?.cached ?? 0));
+    const encode = (text: string) => handle.fixture.model.tokenizer.encode(text, { addSpecialTokens: false }).length;
+    expect(prefilled[2]).toBeGreaterThan(encode(WRITER_PROMPT) + encode('write a summary of these results'));
     expect(pinnedAdapters(handle.fixture.bank)).toEqual([]);
   });
 });

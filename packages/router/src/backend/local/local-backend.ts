@@ -41,7 +41,9 @@ function replyReserve(contextLength: number, maxTokens: number | undefined): num
  * chat template (tools included) and fitted to the context, and tokens come
  * from one TranscriptSession, so a prompt that extends the previous one (the
  * same conversation, another skill behind an unchanged prefix) prefills only
- * its new tail.
+ * its new tail. In activated mode that holds across skill switches too: the
+ * previous skill's span is history for the next; the whole tail (the new user
+ * turn included: it belongs to the skill that answers it) runs under this step's skill.
  */
 export class LocalBackend implements SkillBackend {
   readonly events = new BackendEventEmitter();
