@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlugboardError } from '@plugboard/core';
 import { EvalStrategySchema, fitRouterFile, generateMultiDomainDataset, runRouterEval, writeRouterFile } from '@plugboard/router';
 import type { EvalStrategy, Route, ThresholdObjective } from '@plugboard/router';
 import { readRoutesFile } from '@plugboard/router';
-import { SkillRegistry, skillRoute } from '@plugboard/skills';
+import { SkillRegistry, readTextExamples, skillRoute } from '@plugboard/skills';
 import { intFlag, numberFlag } from '../flags/number-flags.ts';
 
 interface RouteFlags {
@@ -26,26 +26,10 @@ const fraction = (raw: string): number => {
 /** Routes from a routes file or a skills folder, plus out-of-scope texts from the file and --out-of-scope. */
 async function routesOf(flags: RouteFlags): Promise<{ routes: Route[]; outOfScope: string[] }> {
   if (Boolean(flags.routes) === Boolean(flags.skills)) throw new PlugboardError('INVALID_ARGUMENT', 'give exactly one of --routes FILE or --skills DIR');
-  const extra = flags.outOfScope === undefined ? [] : readOutOfScope(flags.outOfScope);
+  const extra = flags.outOfScope === undefined ? [] : readTextExamples(flags.outOfScope, 'out-of-scope texts');
   if (flags.skills) return { routes: new SkillRegistry().addFolder(flags.skills).map(skillRoute), outOfScope: extra };
   const file = await readRoutesFile(flags.routes as string);
   return { routes: file.routes, outOfScope: [...file.outOfScope, ...extra] };
-}
-
-/** Out-of-scope texts: one per line, or JSONL lines of {"text"}. Blank lines are skipped. */
-function readOutOfScope(path: string): string[] {
-  const lines = readFileSync(path, 'utf8').split('\n').map((line) => line.trim());
-  return lines.flatMap((line, i) => {
-    if (line === '') return [];
-    if (!line.startsWith('{')) return [line];
-    try {
-      const text = (JSON.parse(line) as { text?: unknown }).text;
-      if (typeof text === 'string' && text.trim() !== '') return [text];
-    } catch {
-      // reported below
-    }
-    throw new PlugboardError('DATA_INVALID', `${path}:${i + 1}: an out-of-scope line is plain text or {"text": "..."}`, { details: { path, line: i + 1 } });
-  });
 }
 
 /** The threshold objective the flags name (an operating point), or the default (balanced with OOS texts). */
