@@ -1,4 +1,5 @@
 export * from './errors/plugboard-error.ts';
+export * from './files/write-file-atomic.ts';
 export * from './events/model-events.ts';
 
 // graph IR and ONNX

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { fstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { fstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { openFileSha256 } from '../adapters/formats/file-sha256.ts';
+import { writeFileAtomic } from '../files/write-file-atomic.ts';
 import { defaultGraphCacheDir } from '../runtime/graph-cache.ts';
 
 /** The fingerprint index inside a graph cache folder. */
@@ -69,9 +70,7 @@ function readEntry(entryPath: string): z.infer<typeof IndexEntrySchema> | null {
 function writeEntry(indexDir: string, entryPath: string, entry: z.infer<typeof IndexEntrySchema>): void {
   try {
     mkdirSync(indexDir, { recursive: true });
-    const tmp = `${entryPath}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    writeFileSync(tmp, JSON.stringify(entry));
-    renameSync(tmp, entryPath);
+    writeFileAtomic(entryPath, JSON.stringify(entry));
   } catch {
     // a read-only cache only costs the next call a re-hash
   }

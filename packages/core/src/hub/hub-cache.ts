@@ -1,7 +1,8 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { SINGLE_WEIGHTS_FILE, SafetensorsIndexSchema, WEIGHTS_INDEX_FILE } from '../hf/safetensors-index.ts';
 import { readJsonFile } from '../hf/read-json-file.ts';
+import { writeFileAtomic } from '../files/write-file-atomic.ts';
 import { isCommitHash } from './model-id.ts';
 
 /**
@@ -42,9 +43,7 @@ export class HubCacheRepo {
     if (revision === commit) return;
     const ref = join(this.root, 'refs', revision);
     mkdirSync(dirname(ref), { recursive: true });
-    const tmp = `${ref}.tmp-${process.pid}`;
-    writeFileSync(tmp, commit);
-    renameSync(tmp, ref);
+    writeFileAtomic(ref, commit);
   }
 
   /** The snapshot file, when it is there and its blob too. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { PlugboardError } from '@plugboard/core';
+import { PlugboardError, writeFileAtomic } from '@plugboard/core';
 import type { CalibrationOptions, CalibrationReport } from './calibration/calibrate.ts';
 import { fitCalibrated } from './calibration/fit-calibrated.ts';
 import { ThresholdObjectiveSchema } from './calibration/threshold.ts';
@@ -63,9 +63,7 @@ export async function fitRouterFile(input: FitRouterInput): Promise<{ file: Rout
 
 /** Writes the file next to its destination and renames it into place, so a reader never sees half a file. */
 export function writeRouterFile(path: string, file: RouterFile): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(file)}\n`);
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(file)}\n`);
 }
 
 /** Reads and validates a router file: DATA_INVALID naming the file and the field when it is not one. */
