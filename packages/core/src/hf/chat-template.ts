@@ -20,6 +20,17 @@ export const ChatMessageSchema = z.object({
   tool_call_id: z.string().optional(),
 });
 
+/** A tool as chat templates and HTTP APIs take it: the OpenAI "function" form, parameters as JSON Schema. */
+export const ToolSpecSchema = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
+  }),
+});
+
+export type ToolSpec = z.infer<typeof ToolSpecSchema>;
 export type ToolCall = z.infer<typeof ToolCallSchema>;
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 

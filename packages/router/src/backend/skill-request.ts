@@ -1,17 +1,10 @@
 import { z } from 'zod';
-import { ChatMessageSchema, ToolChoiceSchema } from '@plugboard/core';
+import { ChatMessageSchema, ToolChoiceSchema, ToolSpecSchema } from '@plugboard/core';
 import { GenerationDefaultsSchema } from '@plugboard/skills';
 
-/** A tool as every backend receives it: the OpenAI "function" form, parameters as JSON Schema (what chat templates and HTTP APIs take). */
-export const ToolSpecSchema = z.object({
-  type: z.literal('function'),
-  function: z.object({
-    name: z.string().min(1),
-    description: z.string().optional(),
-    parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
-  }),
-});
-export type ToolSpec = z.infer<typeof ToolSpecSchema>;
+// a tool as every backend receives it: core's ToolSpecSchema (what chat templates render)
+export { ToolSpecSchema } from '@plugboard/core';
+export type { ToolSpec } from '@plugboard/core';
 
 /** What the reply must be: free text, or one JSON value of a JSON Schema. */
 export const ResponseFormatSchema = z.discriminatedUnion('type', [

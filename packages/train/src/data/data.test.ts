@@ -85,6 +85,29 @@ describe('tokenizeExample', () => {
     expect(learned).toBe('hello<|im_end|>\nciao<|im_end|>\n');
   });
 
+  it('renders a chat with its tools as the agent prompts at inference, and learns the tool call and the answer', () => {
+    const tools = [{ type: 'function' as const, function: { name: 'lookup', description: 'find a row', parameters: { type: 'object', properties: { id: { type: 'integer' } } } } }];
+    const messages = [
+      { role: 'user', content: 'row 7?' },
+      { role: 'assistant', content: '<tool_call>\n{"name": "lookup", "arguments": {"id": 7}}\n</tool_call>' },
+      { role: 'tool', content: '{"row":"seven"}' },
+      { role: 'assistant', content: 'seven' },
+    ];
+    const { tokens, weights } = tokenizeExample({ messages, tools }, { tokenizer, chatTemplate });
+    const rendered = chatTemplate.render({ messages, tools });
+    expect(rendered).toContain('"name": "lookup"');
+    expect(tokenizer.decode(tokens)).toBe(rendered);
+    expect(tokenizer.decode(tokens.filter((_, i) => weights[i] === 1))).toBe(`${messages[1]?.content}<|im_end|>\nseven<|im_end|>\n`);
+    // the prompt of the first turn is exactly what LocalBackend renders for that step
+    const prompt = chatTemplate.render({ messages: messages.slice(0, 1), tools, addGenerationPrompt: true });
+    expect(tokenizer.decode(tokens.slice(0, weights.indexOf(1)))).toBe(prompt);
+  });
+
+  it('refuses a chat example whose tools are not function specs', () => {
+    const text = '{"tools":[{"type":"bogus"}],"messages":[{"role":"user","content":"x"},{"role":"assistant","content":"y"}]}\n';
+    expect(dataError(() => parseJsonlExamples(text, 'tools.jsonl')).code).toBe('DATA_INVALID');
+  });
+
   it('needs a chat template for chats', () => {
     const chat = { messages: [{ role: 'assistant', content: 'x' }] };
     expect(dataError(() => tokenizeExample(chat, { tokenizer })).code).toBe('DATA_INVALID');

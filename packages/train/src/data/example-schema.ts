@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChatMessageSchema } from '@plugboard/core';
+import { ChatMessageSchema, ToolSpecSchema } from '@plugboard/core';
 
 /** One JSONL line: a prompt/completion pair (loss on the completion) ... */
 export const PromptCompletionSchema = z.strictObject({
@@ -7,8 +7,12 @@ export const PromptCompletionSchema = z.strictObject({
   completion: z.string().min(1, 'completion is empty'),
 });
 
-/** ... or a chat (loss on the assistant turns), rendered with the model's chat template. */
+/**
+ * ... or a chat (loss on the assistant turns), rendered with the model's chat
+ * template; `tools` are rendered as at inference (the agent sends its tools every step).
+ */
 export const ChatExampleSchema = z.strictObject({
+  tools: z.array(ToolSpecSchema).optional(),
   messages: z
     .array(ChatMessageSchema)
     .min(1, 'messages is empty')

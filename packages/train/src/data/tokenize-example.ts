@@ -54,14 +54,15 @@ function promptCompletionSegments(example: PromptCompletionExample, tokenizer: T
  * generation prompt marks where the assistant's text begins).
  */
 function chatSegments(example: ChatExample, template: ChatTemplate): Segment[] {
-  const { messages } = example;
-  const full = template.render({ messages });
+  const { messages, tools } = example;
+  const render = (upTo: number, addGenerationPrompt = false) => template.render({ messages: messages.slice(0, upTo), tools, addGenerationPrompt });
+  const full = render(messages.length);
   const segments: Segment[] = [];
   let cursor = 0;
   messages.forEach((message: ChatMessage, i) => {
     if (message.role !== 'assistant') return;
-    const before = template.render({ messages: messages.slice(0, i), addGenerationPrompt: true });
-    const through = template.render({ messages: messages.slice(0, i + 1) });
+    const before = render(i, true);
+    const through = render(i + 1);
     const start = before.length;
     const end = through.length;
     if (start < cursor || end < start || !full.startsWith(through) || !through.startsWith(before)) {
