@@ -2,6 +2,7 @@
 export * from './rag/doc-index.ts';
 export * from './rag/doc-index-options.ts';
 export * from './rag/search-docs-tool.ts';
+export * from './rag/citation.ts';
 export * from './rag/hashed-trigram-embeddings.ts';
 export * from './rag/doc-index-events.ts';
 export type { IndexStamp } from './rag/chunk-table-schema.ts';

@@ -17,6 +17,7 @@ const resultSchema = z.object({
       source: z.string(),
       lines: z.object({ start: z.number(), end: z.number() }),
       section: z.array(z.string()),
+      cite: z.string(),
       score: z.number(),
       text: z.string(),
     }),
@@ -45,9 +46,16 @@ describe('search_docs tool', () => {
     expect(parsed.query).toBe('rennet curdles milk');
     expect(parsed.results).toHaveLength(2);
     const [top] = parsed.results;
-    expect(top).toMatchObject({ rank: 1, source: 'food/cheese.md', section: ['Cheesemaking'] });
+    expect(top).toMatchObject({ rank: 1, source: 'food/cheese.md', section: ['Cheesemaking'], cite: 'food/cheese#cheesemaking' });
     const fileLines = TOPIC_DOCUMENTS[top.source].split('\n');
     expect(fileLines.slice(top.lines.start - 1, top.lines.end).join('\n')).toContain(top.text);
+  });
+
+  it('in cited-text format gives each passage as [cite] text, in rank order', async () => {
+    const json = resultSchema.parse(JSON.parse(await searchDocs(index, { query: 'rennet curdles milk', k: 2 })));
+    const text = await searchDocs(index, { query: 'rennet curdles milk', k: 2 }, { format: 'cited-text' });
+    expect(text).toBe(json.results.map((r) => `[${r.cite}] ${r.text.trim()}`).join('\n\n'));
+    expect(text.startsWith('[food/cheese#cheesemaking] ')).toBe(true);
   });
 
   it('uses defaultK when k is omitted and answers a tool call with a ToolMessage', async () => {

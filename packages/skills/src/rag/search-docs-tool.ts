@@ -1,6 +1,7 @@
 import { tool } from '@langchain/core/tools';
 import { isPlugboardError, PlugboardError } from '@plugboard/core';
 import { z } from 'zod';
+import { citationOf } from './citation.ts';
 import type { DocIndex, SearchHit } from './doc-index.ts';
 
 export interface SearchDocsToolOptions {
@@ -11,6 +12,11 @@ export interface SearchDocsToolOptions {
   defaultK?: number;
   /** Most passages the model may ask for; 20 by default. */
   maxK?: number;
+  /**
+   * What the model reads: `json` (default) — `{ query, results: [{ rank, source, lines, section, cite, score, text }] }`;
+   * `cited-text` — each passage as `[cite] text`, blank-line separated: a fraction of the tokens, for small models.
+   */
+  format?: 'json' | 'cited-text';
 }
 
 const DEFAULT_DESCRIPTION =
@@ -32,6 +38,8 @@ export interface SearchDocsPassage {
   lines: { start: number; end: number };
   /** Enclosing markdown section titles, outermost first. */
   section: string[];
+  /** How to cite it: `file#section` (see citationOf). */
+  cite: string;
   /** The fused (reciprocal-rank) score: higher is more relevant. */
   score: number;
   text: string;
@@ -59,9 +67,11 @@ export async function searchDocs(index: Pick<DocIndex, 'search'>, rawInput: unkn
     source: hit.source,
     lines: { start: hit.position.startLine, end: hit.position.endLine },
     section: hit.position.headingPath,
+    cite: citationOf(hit.source, hit.position.headingPath),
     score: Number(hit.scores.fused.toFixed(6)),
     text: hit.text,
   }));
+  if (options.format === 'cited-text') return passages.map((p) => `[${p.cite}] ${p.text.trim()}`).join('\n\n');
   return JSON.stringify({ query, results: passages });
 }
 
