@@ -68,7 +68,7 @@ export * from './random/seeded-random.ts';
 export * from './reference/random-model.ts';
 
 // deterministic Hugging Face fixtures with seeded random weights: @plugboard/core/testing
-export { CHATML_TOOLS_TEMPLATE } from './fixtures/chatml-template.ts';
+export { CHATML_COMPACT_TOOLS_TEMPLATE, CHATML_TOOLS_TEMPLATE } from './fixtures/chatml-template.ts';
 export * from './runtime/compare-with-reference.ts';
 export * from './runtime/conversation.ts';
 export * from './runtime/kv-provenance.ts';

@@ -2,10 +2,11 @@ export * from './tokenizer/train-bpe-tokenizer.ts';
 export * from './tokenizer/write-tokenizer.ts';
 export * from './tokenizer/run-tokenizer-train.ts';
 export { tokenizerJsonSchema, type TokenizerJson } from './tokenizer/tokenizer-json.ts';
-export { tokenizerConfigJsonSchema, specialTokensMapSchema, type TokenizerConfigJson, type SpecialTokensMap } from './tokenizer/tokenizer-config.ts';
+export { tokenizerConfigJsonSchema, specialTokensMapSchema, CHAT_TEMPLATES, CHAT_TEMPLATE_NAMES, type ChatTemplateName, type TokenizerConfigJson, type SpecialTokensMap } from './tokenizer/tokenizer-config.ts';
 export { CHATML_TOKENS, DEFAULT_SPECIAL_TOKENS } from './tokenizer/special-tokens.ts';
 
 // training graphs, data, methods and the trainer
+export * from './model/init-model.ts';
 export * from './model/training-graph.ts';
 export * from './model/graph-method.ts';
 export * from './model/parameter-names.ts';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { runTokenizerTrain } from '@plugboard/train';
+import { Option } from 'commander';
+import { CHAT_TEMPLATE_NAMES, runTokenizerTrain } from '@plugboard/train';
 import { positiveIntFlag } from '../flags/number-flags.ts';
 import { ProgressBar } from '../progress-bar.ts';
 
@@ -12,13 +13,15 @@ export function registerTokenizer(program: Command): void {
     .requiredOption('--vocab <n>', 'vocabulary size', positiveIntFlag)
     .requiredOption('--out <dir>', 'output folder')
     .option('--min-frequency <n>', 'smallest pair count to merge', positiveIntFlag)
-    .action((flags: { input: string[]; vocab: number; out: string; minFrequency?: number }) => {
+    .addOption(new Option('--chat-template <name>', 'tools as JSON schemas (Qwen2.5) or one-line signatures (a tenth of the tokens)').choices(CHAT_TEMPLATE_NAMES).default('chatml'))
+    .action((flags: { input: string[]; vocab: number; out: string; minFrequency?: number; chatTemplate: (typeof CHAT_TEMPLATE_NAMES)[number] }) => {
       let bar: ProgressBar | undefined;
       const report = runTokenizerTrain({
         input: flags.input,
         vocab: flags.vocab,
         out: flags.out,
         minFrequency: flags.minFrequency,
+        chatTemplate: flags.chatTemplate,
         onProgress: ({ merges, total }) => {
           bar ??= new ProgressBar('merges', total);
           bar.update(merges);

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHATML_TOOLS_TEMPLATE } from '../fixtures/chatml-template.ts';
+import { CHATML_COMPACT_TOOLS_TEMPLATE, CHATML_TOOLS_TEMPLATE } from '../fixtures/chatml-template.ts';
 import { expectPlugboardError, useTempDir } from '../testing/test-helpers.ts';
 import { ChatTemplate, chatTemplateFromConfig, loadChatTemplate } from './chat-template.ts';
 
@@ -14,6 +14,25 @@ const weatherTool = {
 };
 
 describe('ChatTemplate', () => {
+  it('compact tools: one signature line per tool, the conversation as in the ChatML template', () => {
+    const compact = new ChatTemplate(CHATML_COMPACT_TOOLS_TEMPLATE);
+    const ticket = { type: 'function', function: { name: 'create_ticket', parameters: { type: 'object', properties: { system: { type: 'string', enum: ['vpn', 'email'] }, urgent: { type: 'boolean' } } } } };
+    const messages = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'VPN down' },
+      { role: 'assistant', content: '<tool_call>\n{"name":"create_ticket","arguments":{"system":"vpn","urgent":true}}\n</tool_call>' },
+      { role: 'tool', content: '{"ticket":1}' },
+    ];
+    const text = compact.render({ messages, tools: [weatherTool, ticket], addGenerationPrompt: true });
+    expect(text.split('<|im_end|>')[0]).toBe(
+      '<|im_start|>system\nBe brief.\nTools:\n- get_weather(city: string)\n- create_ticket(system: vpn|email, urgent: boolean)\nCall one as <tool_call>\n{"name": <tool>, "arguments": <json>}\n</tool_call>',
+    );
+    // after the system block both templates render the same conversation
+    const tail = (t: string) => t.slice(t.indexOf('<|im_start|>user'));
+    expect(tail(text)).toBe(tail(chatml.render({ messages, tools: [weatherTool, ticket], addGenerationPrompt: true })));
+    expect(compact.render({ messages })).toBe(chatml.render({ messages }));
+  });
+
   it('renders a ChatML conversation with a system prompt', () => {
     const text = chatml.render({
       messages: [

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PlugboardError } from '@plugboard/core';
 import { progressCallbackSchema, trainBpeTokenizer } from './train-bpe-tokenizer.ts';
 import type { TokenizerTrainStats } from './train-bpe-tokenizer.ts';
+import { CHAT_TEMPLATE_NAMES } from './tokenizer-config.ts';
 import { writeTokenizer } from './write-tokenizer.ts';
 
 /** Arguments of `plugboard tokenizer train --input FILES --vocab N --out DIR`. */
@@ -11,6 +12,7 @@ export const tokenizerTrainArgsSchema = z.object({
   out: z.string().min(1),
   minFrequency: z.number().int().min(1).optional(),
   specialTokens: z.array(z.string()).optional(),
+  chatTemplate: z.enum(CHAT_TEMPLATE_NAMES).optional(),
   onProgress: progressCallbackSchema.optional(),
 });
 
@@ -30,7 +32,7 @@ export function runTokenizerTrain(args: TokenizerTrainArgs): TokenizerTrainRepor
       `Invalid tokenizer train arguments (need --input FILES --vocab N --out DIR): ${z.prettifyError(parsed.error)}`,
     );
   }
-  const { input, vocab, out, minFrequency, specialTokens, onProgress } = parsed.data;
-  const result = trainBpeTokenizer({ files: input, vocabSize: vocab, minFrequency, specialTokens, onProgress });
+  const { input, vocab, out, minFrequency, specialTokens, chatTemplate, onProgress } = parsed.data;
+  const result = trainBpeTokenizer({ files: input, vocabSize: vocab, minFrequency, specialTokens, chatTemplate, onProgress });
   return { files: writeTokenizer(out, result), stats: result.stats };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHATML_TOOLS_TEMPLATE } from '@plugboard/core';
+import { CHATML_COMPACT_TOOLS_TEMPLATE, CHATML_TOOLS_TEMPLATE } from '@plugboard/core';
 import { CHATML_TOKENS } from './special-tokens.ts';
 import type { AddedTokenJson } from './tokenizer-json.ts';
 
@@ -58,7 +58,12 @@ function pickPadToken(specialTokens: readonly string[]): string | null {
   return specialTokens.includes(CHATML_TOKENS.endOfText) ? CHATML_TOKENS.endOfText : null;
 }
 
-export function buildTokenizerConfig(addedTokens: readonly AddedTokenJson[]): TokenizerConfigJson {
+/** The chat templates a trained tokenizer can carry: Qwen2.5's tool rendering (JSON schemas) or one-line signatures. */
+export const CHAT_TEMPLATES = { chatml: CHATML_TOOLS_TEMPLATE, compact: CHATML_COMPACT_TOOLS_TEMPLATE } as const;
+export const CHAT_TEMPLATE_NAMES = ['chatml', 'compact'] as const satisfies readonly (keyof typeof CHAT_TEMPLATES)[];
+export type ChatTemplateName = (typeof CHAT_TEMPLATE_NAMES)[number];
+
+export function buildTokenizerConfig(addedTokens: readonly AddedTokenJson[], chatTemplate: ChatTemplateName = 'chatml'): TokenizerConfigJson {
   const specialTokens = addedTokens.map((token) => token.content);
   const addedTokensDecoder = Object.fromEntries(
     addedTokens.map(({ id, content, lstrip, normalized, rstrip, single_word, special }) => [
@@ -73,7 +78,7 @@ export function buildTokenizerConfig(addedTokens: readonly AddedTokenJson[]): To
     // Only tokens flagged special: readers skip these when decoding, and tool tags must survive.
     additional_special_tokens: addedTokens.filter((token) => token.special).map((token) => token.content),
     bos_token: null,
-    ...(supportsChatMl(specialTokens) ? { chat_template: CHATML_TOOLS_TEMPLATE } : {}),
+    ...(supportsChatMl(specialTokens) ? { chat_template: CHAT_TEMPLATES[chatTemplate] } : {}),
     clean_up_tokenization_spaces: false,
     eos_token: pickEosToken(specialTokens),
     errors: 'replace',

@@ -6,7 +6,7 @@ import type { StopReason } from './learn-merges.ts';
 import { MAX_TOKEN_ID } from './pair-index.ts';
 import { assertCorpusFile, readCorpusFile } from './read-corpus-file.ts';
 import { DEFAULT_SPECIAL_TOKENS, validateSpecialTokens } from './special-tokens.ts';
-import { buildSpecialTokensMap, buildTokenizerConfig } from './tokenizer-config.ts';
+import { CHAT_TEMPLATE_NAMES, buildSpecialTokensMap, buildTokenizerConfig } from './tokenizer-config.ts';
 import type { SpecialTokensMap, TokenizerConfigJson } from './tokenizer-config.ts';
 import { buildTokenizerJson } from './tokenizer-json.ts';
 import type { TokenizerJson } from './tokenizer-json.ts';
@@ -35,6 +35,8 @@ export const trainBpeOptionsSchema = z.object({
   /** Pairs seen fewer times than this are never merged. */
   minFrequency: z.number().int().min(1).default(2),
   specialTokens: z.array(z.string()).default([...DEFAULT_SPECIAL_TOKENS]),
+  /** the chat template written to tokenizer_config.json (when the ChatML tokens are special tokens) */
+  chatTemplate: z.enum(CHAT_TEMPLATE_NAMES).default('chatml'),
   onProgress: progressCallbackSchema.optional(),
 });
 
@@ -88,7 +90,7 @@ function parseOptions(options: TrainBpeOptions): z.output<typeof trainBpeOptions
  */
 export function trainBpeTokenizer(options: TrainBpeOptions): TrainedTokenizer {
   const started = performance.now();
-  const { files, texts, vocabSize, minFrequency, specialTokens, onProgress } = parseOptions(options);
+  const { files, texts, vocabSize, minFrequency, specialTokens, chatTemplate, onProgress } = parseOptions(options);
 
   const counter = new WordCounter(specialTokens);
   // Check every path before the slow part, so a typo fails fast.
@@ -112,7 +114,7 @@ export function trainBpeTokenizer(options: TrainBpeOptions): TrainedTokenizer {
   });
 
   const tokenizerJson = buildTokenizerJson(learned.tokens, learned.merges, specialTokens);
-  const tokenizerConfig = buildTokenizerConfig(tokenizerJson.added_tokens);
+  const tokenizerConfig = buildTokenizerConfig(tokenizerJson.added_tokens, chatTemplate);
   return {
     tokenizerJson,
     tokenizerConfig,

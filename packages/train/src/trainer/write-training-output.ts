@@ -8,7 +8,8 @@ import { lossCurveSvg } from './loss-curve-svg.ts';
 import type { TrainResult } from './trainer.ts';
 import { writePeftAdapter } from './write-peft-adapter.ts';
 
-const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'special_tokens_map.json'];
+/** What a model folder carries besides config and weights: copied from the base (or tokenizer folder) as they are. */
+export const MODEL_SIDE_FILES = ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'special_tokens_map.json'];
 
 export interface OutputOptions {
   /** the base model folder: its config.json and tokenizer files are copied for `full` */
@@ -21,7 +22,7 @@ export interface OutputOptions {
 }
 
 /** config.json for a model trained from scratch (no base folder to copy it from). */
-function hfConfigOf(config: ModelConfig): Record<string, unknown> {
+export function hfConfigOf(config: ModelConfig): Record<string, unknown> {
   return {
     model_type: config.architecture,
     hidden_size: config.hiddenSize,
@@ -54,7 +55,7 @@ function writeDenseModel(dir: string, config: ModelConfig, result: TrainResult, 
   const base = options.baseModelDir;
   if (base !== undefined && existsSync(join(base, 'config.json'))) copyFileSync(join(base, 'config.json'), join(dir, 'config.json'));
   else writeFileSync(join(dir, 'config.json'), `${JSON.stringify(hfConfigOf(config), null, 2)}\n`);
-  for (const file of TOKENIZER_FILES) {
+  for (const file of MODEL_SIDE_FILES) {
     if (base !== undefined && existsSync(join(base, file))) copyFileSync(join(base, file), join(dir, file));
   }
 }
