@@ -226,7 +226,6 @@ export class PlugboardChatModel extends BaseChatModel<PlugboardChatModelCallOpti
       throw new PlugboardError('INVALID_ARGUMENT', 'constrained: true needs something to constrain: bind tools (bindTools) or ask for a JSON reply (withStructuredOutput)');
     }
     const skill = this.callSkill(options);
-    if (skill !== null) findSkill(this.registry, skill);
     const history = stepHistory(messages, this.registry);
     const state: StepState = {
       messages: format === null ? history.messages : withFormatInstruction(history.messages, format),
