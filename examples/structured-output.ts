@@ -2,18 +2,19 @@
 import { loadModel } from '@plugboard/core';
 import { TINY_SHAPES, ensureFixtureModel } from '@plugboard/core/testing';
 import { PlugboardChatModel } from '@plugboard/router';
-import { ScriptedGeneration } from '@plugboard/router/testing';
+import { scriptedBackend } from '@plugboard/router/testing';
 import { z } from 'zod';
 
 const { dir } = ensureFixtureModel('.cache/models/quickstart', { ...TINY_SHAPES, architecture: 'qwen2' });
 const model = await loadModel(dir);
-// A random model cannot write JSON on its own: until a trained assistant ships, a script forces
-// the tokens one would emit (every step still runs the real graph). Drop it on a real model.
-const script = new ScriptedGeneration(model, [
+// A random model cannot write JSON on its own: until a trained assistant ships, a script under the
+// LocalBackend supplies the text one would emit (prompt rendering and parsing stay real).
+// On a real model: const backend = new LocalBackend({ model }) (base model; add bank and skills for skills).
+const { backend } = scriptedBackend({ model }, [
   '<tool_call>\n{"name": "extract", "arguments": {"name": "Ann", "age": 3}}\n</tool_call>',
   '{"name": "Bo", "age": 40}',
 ]);
-const chat = new PlugboardChatModel({ runtime: script.host, temperature: 0, maxTokens: 64 });
+const chat = new PlugboardChatModel({ backend, temperature: 0, maxTokens: 64 });
 
 const Person = z.object({ name: z.string(), age: z.number().int() }).describe('A person.');
 // default method "functionCalling": one forced tool call, arguments checked by the zod schema

@@ -31,6 +31,8 @@ export interface SkillBackend {
   describe(): BackendDescription;
   /** Makes a skill resident (e.g. loads it into the bank) ahead of its first step; SKILL_NOT_FOUND for an unknown name. */
   prepare(skill: string): Promise<void>;
+  /** The model's own token count of a text, where the backend has its tokenizer. */
+  countTokens?(text: string): number;
   /** swaps and the like, when the backend has them */
   readonly events?: BackendEventEmitter;
 }

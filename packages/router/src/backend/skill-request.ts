@@ -26,6 +26,8 @@ export const SkillRequestSchema = z.strictObject({
   sampling: GenerationDefaultsSchema.default({}),
   responseFormat: ResponseFormatSchema.default({ type: 'text' }),
   toolChoice: ToolChoiceSchema.default('auto'),
+  /** decode under a token mask: true also constrains `auto` tool calls, false nothing; omitted: the backend's policy (see constraintFor) */
+  constrained: z.boolean().optional(),
   /** tool-call ids are this prefix + the call's index (unique over a conversation) */
   toolCallIdPrefix: z.string().min(1).optional(),
   /** requests of one conversation (an agent run) share an adapter lane; swap events name it */

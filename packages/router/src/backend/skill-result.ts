@@ -21,7 +21,15 @@ export type InvalidToolCall = z.infer<typeof InvalidToolCallSchema>;
 /** What streams while a backend generates: visible text, and tool calls (local backends deliver each call whole when its block closes). */
 export const SkillDeltaSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string() }),
-  z.object({ type: z.literal('tool-call'), index: z.number().int().nonnegative(), id: z.string(), name: z.string(), argsText: z.string() }),
+  z.object({
+    type: z.literal('tool-call'),
+    index: z.number().int().nonnegative(),
+    id: z.string(),
+    name: z.string(),
+    argsText: z.string(),
+    /** why the call cannot run as written (argsText is then the raw body), where the backend knows when the call closes */
+    error: z.string().optional(),
+  }),
 ]);
 export type SkillDelta = z.infer<typeof SkillDeltaSchema>;
 

@@ -1,5 +1,6 @@
 import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import type { BaseMessage } from '@langchain/core/messages';
+import type { ChatGeneration, LLMResult } from '@langchain/core/outputs';
 import { createAgent } from 'langchain';
 import { describe, expect, it } from 'vitest';
 import { createSearchDocsTool } from '@plugboard/skills';
@@ -28,7 +29,7 @@ describe('LangChain createAgent + skillRouterMiddleware (every model call is a r
     events.on('adapter:swap', (e) => swaps.push([e.fromSkill, e.toSkill]));
 
     const agent = createAgent({
-      model: new PlugboardChatModel({ runtime: handle.fixture.model }),
+      model: new PlugboardChatModel({ backend, skills: handle.fixture.registry }),
       tools: [createSearchDocsTool(handle.index)],
       middleware: [skillRouterMiddleware({ router: await skillRouter(), backend, skills: handle.fixture.registry, events })],
     });
@@ -57,11 +58,44 @@ describe('LangChain createAgent + skillRouterMiddleware (every model call is a r
     expect(pinnedAdapters(handle.fixture.bank)).toEqual([]);
   });
 
+  it('runs each call through the handler on the routed skill, so LangChain callbacks trace the skill of every model call', async () => {
+    const { backend, script } = scriptedBackend({ ...handle.fixture, skills: handle.fixture.registry }, ['Rennet curdles milk.', 'Summary: rennet curdles milk.']);
+    const agent = createAgent({
+      model: new PlugboardChatModel({ backend, skills: handle.fixture.registry }),
+      tools: [],
+      middleware: [skillRouterMiddleware({ router: await skillRouter(), backend, skills: handle.fixture.registry, routing: { sticky: false } })],
+    });
+    const started: Record<string, unknown>[] = [];
+    const ended: Record<string, unknown>[] = [];
+    const callbacks = [
+      {
+        handleChatModelStart: (_llm: unknown, _messages: unknown, _runId: string, _parent?: string, _extra?: unknown, _tags?: string[], metadata?: Record<string, unknown>) => void started.push(metadata ?? {}),
+        handleLLMEnd: (output: LLMResult) => void ended.push((output.generations[0]?.[0] as ChatGeneration | undefined)?.message.response_metadata ?? {}),
+      },
+    ];
+    const first = await agent.invoke({ messages: [new HumanMessage('What do the docs say about rennet?')] }, { callbacks });
+    const second = await agent.invoke({ messages: [...first.messages, new HumanMessage('write a summary of these results')] }, { callbacks });
+
+    expect(started.map((m) => [m.ls_provider, m.ls_model_name, m.plugboard_skill])).toEqual([
+      ['plugboard', 'research', 'research'],
+      ['plugboard', 'writer', 'writer'],
+    ]);
+    expect(ended.map((m) => [m.model_name, m.skill])).toEqual([
+      ['research', 'research'],
+      ['writer', 'writer'],
+    ]);
+    // the agent's messages say it too, with the routing reason the middleware adds
+    expect(first.messages.at(-1)?.response_metadata).toMatchObject({ skill: 'research', reason: 'routed' });
+    expect(second.messages.at(-1)?.response_metadata).toMatchObject({ skill: 'writer', reason: 'routed' });
+    expect(script.calls.map((c) => c.options.adapter?.slot)).toEqual([slotOf('research'), slotOf('writer')]);
+    expect(pinnedAdapters(handle.fixture.bank)).toEqual([]);
+  });
+
   it('on the real model: every run is fed the routed skill slot, and a switch behind an unchanged prefix (base → skill, skill A → skill B) prefills only the new part', async () => {
     const { runtime, runs } = observeFeeds(handle.fixture.model);
     const backend = new LocalBackend({ model: runtime, bank: handle.fixture.bank, skills: handle.fixture.registry });
     const agent = createAgent({
-      model: new PlugboardChatModel({ runtime: handle.fixture.model }),
+      model: new PlugboardChatModel({ backend, skills: handle.fixture.registry }),
       tools: [],
       middleware: [skillRouterMiddleware({ router: await skillRouter(), backend, skills: handle.fixture.registry, routing: { sticky: false }, generation: { maxTokens: 4, temperature: 0 } })],
     });

@@ -27,6 +27,8 @@ export interface StepState {
   sampling?: GenerationDefaults;
   responseFormat?: ResponseFormat;
   toolChoice?: ToolChoice;
+  /** decode under a token mask (true/false over the backend's policy; see SkillRequest) */
+  constrained?: boolean;
   toolCallIdPrefix?: string;
   /** the conversation key (adapter lane) the backend reports swaps under */
   conversation?: string;
@@ -59,26 +61,37 @@ export interface RoutedStep {
  * backend's generation with the skill's sampling defaults.
  */
 export async function routedStep(state: StepState, parts: StepParts): Promise<RoutedStep> {
-  const decision = await decide(state, parts);
-  const skill = decision.skill === null ? null : findSkill(parts.registry, decision.skill);
+  const decision = await decideStep(state, parts);
+  return { decision, ...startStep(state, decision.skill, parts) };
+}
+
+/**
+ * The generation half of a step, for a front end that decided the skill
+ * itself (LangChain's model call under skillRouterMiddleware): the skill's
+ * instructions enter where it takes over, and the backend starts under it.
+ */
+export function startStep(state: StepState, skillName: string | null, parts: Pick<StepParts, 'backend' | 'registry' | 'backendIdleTimeoutMs'>): Omit<RoutedStep, 'decision'> {
+  const skill = skillName === null ? null : findSkill(parts.registry, skillName);
   const messages = withSkillPrompt(state.messages, skill, state.current ?? null);
   const abort = new AbortController();
   const signal = state.signal === undefined ? abort.signal : AbortSignal.any([state.signal, abort.signal]);
   const stream = parts.backend.generate({
     messages,
     tools: state.tools ?? [],
-    skill: decision.skill,
+    skill: skillName,
     sampling: { ...state.sampling, ...skill?.manifest.generation },
     ...(state.responseFormat === undefined ? {} : { responseFormat: state.responseFormat }),
     ...(state.toolChoice === undefined ? {} : { toolChoice: state.toolChoice }),
+    ...(state.constrained === undefined ? {} : { constrained: state.constrained }),
     ...(state.toolCallIdPrefix === undefined ? {} : { toolCallIdPrefix: state.toolCallIdPrefix }),
     ...(state.conversation === undefined ? {} : { conversation: state.conversation }),
     signal,
   });
-  return { decision, messages, stream: guardStream(stream, parts.backendIdleTimeoutMs ?? DEFAULT_BACKEND_IDLE_MS, abort) };
+  return { messages, stream: guardStream(stream, parts.backendIdleTimeoutMs ?? DEFAULT_BACKEND_IDLE_MS, abort) };
 }
 
-async function decide(state: StepState, parts: StepParts): Promise<StepDecision> {
+/** The routing half of a step: which skill runs it, and why. */
+export async function decideStep(state: StepState, parts: Pick<StepParts, 'router' | 'registry' | 'policy'>): Promise<StepDecision> {
   const text = stepText(state.messages, parts.policy);
   if (state.pinned !== undefined) {
     if (state.pinned !== null) findSkill(parts.registry, state.pinned);

@@ -26,10 +26,12 @@ describe('public surfaces', () => {
     }
     expect(skills).not.toHaveProperty('writeFixtureSkill');
     expect(skillsTesting).toHaveProperty('writeFixtureSkill');
-    for (const name of ['ScriptedGeneration', 'ScriptedTokenSource', 'scriptedBackend', 'observeFeeds', 'ScriptedRouter', 'loadAgentFixture']) {
+    for (const name of ['ScriptedTokenSource', 'scriptedBackend', 'observeFeeds', 'ScriptedRouter', 'loadAgentFixture']) {
       expect(router).not.toHaveProperty(name);
       expect(routerTesting).toHaveProperty(name);
     }
+    // the session.run wrapper is gone: tests script text under LocalBackend (ScriptedTokenSource) instead
+    expect(routerTesting).not.toHaveProperty('ScriptedGeneration');
   });
 
   it('no source module outside tests and testing folders imports vitest', () => {

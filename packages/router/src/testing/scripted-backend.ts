@@ -8,7 +8,7 @@ import { ScriptedTokenSource } from './scripted-token-source.ts';
 
 /** A LocalBackend whose tokens come from a script (bank, leases, swaps and prompt rendering stay real). */
 export function scriptedBackend(
-  parts: { model: ChatRuntime; bank: AdapterBankPort; skills: SkillSource },
+  parts: { model: ChatRuntime; bank?: AdapterBankPort; skills?: SkillSource },
   turns: readonly ScriptedTurn[],
   options: Omit<LocalBackendOptions, 'model' | 'bank' | 'skills' | 'tokens'> = {},
 ): { backend: LocalBackend; script: ScriptedTokenSource } {

@@ -17,7 +17,8 @@ export interface ScriptedCall {
  * and LangChain tests can make deterministic tool calls while routing, bank
  * leases, swaps and tools stay real. No model runs; tests of what the model is
  * fed use a real TranscriptSession with `observeFeeds`. The signal is checked
- * before every token, as the real decode loop does.
+ * before every token and `maxTokens` cuts a turn (finish "length"), as the
+ * real decode loop does; other sampling options are only recorded.
  */
 export class ScriptedTokenSource implements TokenSource {
   readonly calls: ScriptedCall[] = [];
@@ -45,8 +46,12 @@ export class ScriptedTokenSource implements TokenSource {
     if (turn === undefined) throw new PlugboardError('INVALID_ARGUMENT', `the script has no turn left for generation ${this.calls.length + 1}; add a turn for every model call`);
     this.calls.push({ prompt, options });
     this.lastTurn = { reused: 0, prefilled: this.tokenizer.encode(prompt, { addSpecialTokens: false }).length };
-    const text = typeof turn === 'string' ? turn : turn({ prompt });
-    const tokens = this.tokenizer.encode(text, { addSpecialTokens: false });
+    const whole = typeof turn === 'string' ? turn : turn({ prompt });
+    const scripted = this.tokenizer.encode(whole, { addSpecialTokens: false });
+    // like the decode loop, a turn stops at maxTokens
+    const cut = options.maxTokens !== undefined && scripted.length > options.maxTokens;
+    const tokens = cut ? scripted.slice(0, options.maxTokens) : scripted;
+    const text = cut ? this.tokenizer.decode(tokens) : whole;
     const started = performance.now();
     for (const tokenId of tokens) {
       if (options.signal?.aborted) throw new PlugboardError('ABORTED', 'generation was aborted', { cause: options.signal.reason });
@@ -55,6 +60,6 @@ export class ScriptedTokenSource implements TokenSource {
     }
     const ms = performance.now() - started;
     const timings = { ttftMs: ms, prefillMs: 0, decodeMs: ms, totalMs: ms, promptTokens: this.lastTurn.prefilled, generatedTokens: tokens.length, prefillTokensPerSecond: 0, decodeTokensPerSecond: tokens.length / Math.max(ms / 1000, 1e-9) };
-    return [{ text, tokens, finishReason: 'stop', stoppedBy: null, timings }];
+    return [{ text, tokens, finishReason: cut ? 'length' : 'stop', stoppedBy: null, timings }];
   }
 }

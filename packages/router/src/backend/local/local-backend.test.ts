@@ -63,6 +63,33 @@ describe('LocalBackend', () => {
     const strict = scriptedBackend({ ...handle.fixture, skills: handle.fixture.registry }, ['a'], { constrainAutoToolCalls: true });
     await strict.backend.generate({ messages, tools: [WEATHER] }).result;
     expect(strict.script.calls[0]?.options.constraint).toEqual({ type: 'tool_calls', tools: [tool], toolChoice: 'auto' });
+    // a request's constrained flag goes over the policy either way
+    const asked = scriptedBackend({ ...handle.fixture, skills: handle.fixture.registry }, ['a', 'b']);
+    await asked.backend.generate({ messages, tools: [WEATHER], constrained: true }).result;
+    await asked.backend.generate({ messages, responseFormat: { type: 'json_schema', schema }, constrained: false }).result;
+    expect(asked.script.calls.map((c) => c.options.constraint)).toEqual([{ type: 'tool_calls', tools: [tool], toolChoice: 'auto' }, undefined]);
+  });
+
+  it('streams a malformed call with its error, and under toolChoice "none" keeps tool-call markup as text', async () => {
+    const broken = '<tool_call>{"name": "get_weather", "arguments": {"city": "Os</tool_call>';
+    const { backend } = scriptedBackend({ ...handle.fixture, skills: handle.fixture.registry }, [broken, broken]);
+    const deltas: SkillDelta[] = [];
+    const stream = backend.generate({ messages: [user('Weather?')], tools: [WEATHER], toolCallIdPrefix: 'c' });
+    for await (const delta of stream) deltas.push(delta);
+    expect(deltas).toEqual([{ type: 'tool-call', index: 0, id: 'c0', name: '', argsText: '{"name": "get_weather", "arguments": {"city": "Os', error: expect.stringContaining('not valid JSON') }]);
+    expect((await stream.result).invalidToolCalls).toMatchObject([{ id: 'c0' }]);
+    const none = await backend.generate({ messages: [user('Weather?')], tools: [WEATHER], toolChoice: 'none' }).result;
+    expect(none).toMatchObject({ text: broken, toolCalls: [], invalidToolCalls: [], finishReason: 'stop' });
+  });
+
+  it('without a bank runs the base model only, and says what to do when a step needs a skill', async () => {
+    const base = new LocalBackend({ model: handle.fixture.model });
+    expect(base.describe().skills).toEqual([]);
+    const result = await base.generate({ messages: [user('hi')], sampling: { maxTokens: 3, temperature: 0 } }).result;
+    expect(result.usage.completionTokens).toBeGreaterThan(0);
+    expect(base.countTokens('rennet curdles milk')).toBe(handle.fixture.model.tokenizer.encode('rennet curdles milk', { addSpecialTokens: false }).length);
+    const bankless = new LocalBackend({ model: handle.fixture.model, skills: handle.fixture.registry });
+    await expect(bankless.generate({ messages: [user('hi')], skill: 'writer' }).result).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('createAdapterBank') });
   });
 
   it('drops the oldest turns when the transcript outgrows the context, and the real model generates instead of failing', async () => {

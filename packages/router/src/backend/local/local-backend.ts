@@ -14,6 +14,7 @@ import { SkillRequestSchema } from '../skill-request.ts';
 import type { SkillDelta, SkillFinishReason, SkillResult } from '../skill-result.ts';
 import type { Skill } from '@plugboard/skills';
 import type { AdapterBankPort, AdapterLeasePort, AdapterSwapEvent } from './adapter-bank-port.ts';
+import { baseOnlyBank } from './base-only-bank.ts';
 import type { ChatRuntime } from './chat-runtime.ts';
 import { fitToContext } from './fit-context.ts';
 import type { SkillSource } from './skill-adapters.ts';
@@ -23,9 +24,10 @@ import { TranscriptSession } from './transcript-session.ts';
 
 export interface LocalBackendOptions extends ConstraintPolicy {
   model: ChatRuntime;
-  /** the adapter bank over the model's slots */
-  bank: AdapterBankPort;
-  skills: SkillSource;
+  /** the adapter bank over the model's slots (omitted: the base model only, for a model loaded without slots) */
+  bank?: AdapterBankPort;
+  /** the skills it can run (default: none) */
+  skills?: SkillSource;
   /** where tokens come from (default: the model, reusing the KV cache across calls) */
   tokens?: TokenSource;
 }
@@ -55,7 +57,7 @@ export class LocalBackend implements SkillBackend {
   private readonly lane = `local-${randomUUID().slice(0, 8)}`;
 
   constructor(options: LocalBackendOptions) {
-    const { model, bank, skills, tokens, ...policy } = options;
+    const { model, bank = baseOnlyBank(), skills = [], tokens, ...policy } = options;
     this.model = model;
     this.adapters = new SkillAdapters(skills, bank, { config: model.config, fingerprint: model.weightsFingerprint });
     this.tokens = tokens ?? new TranscriptSession(model);
@@ -72,6 +74,10 @@ export class LocalBackend implements SkillBackend {
       contextLength: this.model.contextLength,
       skills: this.adapters.registry.names(),
     };
+  }
+
+  countTokens(text: string): number {
+    return this.model.tokenizer.encode(text, { addSpecialTokens: false }).length;
   }
 
   async prepare(skill: string): Promise<void> {
@@ -106,27 +112,36 @@ export class LocalBackend implements SkillBackend {
         ...(constraint === undefined ? {} : { constraint }),
       };
       const stream = this.tokens.generate(render(fitted.messages), options);
-      const splitter = new ToolCallSplitter();
+      // under toolChoice "none" tool-call markup is text, as the model was offered no tools
+      const splitter = request.toolChoice === 'none' ? null : new ToolCallSplitter();
       let calls = 0;
       for await (const token of stream) {
+        if (splitter === null) {
+          if (token.text !== '') yield { type: 'text', text: token.text };
+          continue;
+        }
         const chunk = splitter.push(token.text);
         if (chunk.text !== '') yield { type: 'text', text: chunk.text };
         for (const body of chunk.calls) {
           const call = parseToolCallBody(body.trim(), `${idPrefix}${calls}`);
-          yield { type: 'tool-call', index: calls++, id: call.id, name: call.name ?? '', argsText: isParsedToolCall(call) ? JSON.stringify(call.args) : call.raw };
+          const delta: SkillDelta = isParsedToolCall(call)
+            ? { type: 'tool-call', index: calls, id: call.id, name: call.name, argsText: JSON.stringify(call.args) }
+            : { type: 'tool-call', index: calls, id: call.id, name: call.name ?? '', argsText: call.raw, error: call.error };
+          calls++;
+          yield delta;
         }
       }
-      const tail = splitter.end().text;
+      const tail = splitter?.end().text ?? '';
       if (tail !== '') yield { type: 'text', text: tail };
       const [result] = await stream.result;
-      return this.resultOf(result as GenerationResult, idPrefix, fitted.dropped);
+      return this.resultOf(result as GenerationResult, idPrefix, fitted.dropped, splitter !== null);
     } finally {
       lease.release();
     }
   }
 
-  private resultOf(result: GenerationResult, idPrefix: string, dropped: number): SkillResult {
-    const parsed = parseToolCalls(result.text, idPrefix);
+  private resultOf(result: GenerationResult, idPrefix: string, dropped: number, withCalls: boolean): SkillResult {
+    const parsed = withCalls ? parseToolCalls(result.text, idPrefix) : { text: result.text.trim(), calls: [] };
     const toolCalls = parsed.calls.filter(isParsedToolCall);
     const invalidToolCalls = parsed.calls.filter((c): c is MalformedToolCall => !isParsedToolCall(c));
     const finishReason: SkillFinishReason = result.finishReason === 'stop' && toolCalls.length > 0 ? 'tool-calls' : result.finishReason;

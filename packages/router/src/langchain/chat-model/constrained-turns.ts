@@ -1,53 +1,44 @@
 import { GenerationStream, PlugboardError } from '@plugboard/core';
-import type { GeneratedToken, GenerationResult, TurnOptions } from '@plugboard/core';
-import type { TranscriptSession } from '../../backend/local/transcript-session.ts';
+import type { SkillStream } from '../../backend/skill-backend.ts';
+import type { SkillDelta, SkillResult } from '../../backend/skill-result.ts';
 
 export interface TurnOutcome {
-  result: GenerationResult;
-  /** the output was decoded under the turn's constraint; false: one was asked for but the runtime cannot; null: none was asked for */
+  result: SkillResult;
+  /** the output was decoded under a token mask; false: one was asked for but the backend cannot; null: none was asked for */
   constrained: boolean | null;
 }
 
 /**
- * Runs turns under their `constraint` where the runtime decodes constrained,
- * so a chat model can ask for it today and get it as soon as core has it. A
- * runtime without it answers UNSUPPORTED_FEATURE before the first token; the
- * turn then runs unconstrained (`constrained: false`) and later turns skip the
- * failed start (which would also cost the cached prefix).
+ * Runs a chat model's turns constrained where the backend can decode under a
+ * token mask. A backend that cannot answers UNSUPPORTED_FEATURE before its
+ * first delta; the turn then runs unconstrained (`constrained: false`) and
+ * later turns skip the failed start (which would also cost the cached prefix).
  */
 export class ConstrainedTurns {
   private available = true;
 
-  constructor(private readonly session: TranscriptSession) {}
-
-  generate(prompt: string, options: TurnOptions): GenerationStream<GeneratedToken, TurnOutcome> {
-    return new GenerationStream(this.turn(prompt, options));
+  /** `start(constrained)` starts the backend's generation with the mask on or off. */
+  generate(asked: boolean, start: (constrained: boolean) => SkillStream): GenerationStream<SkillDelta, TurnOutcome> {
+    return new GenerationStream(this.turn(asked, start));
   }
 
-  private async *turn(prompt: string, options: TurnOptions): AsyncGenerator<GeneratedToken, TurnOutcome> {
-    const { constraint, ...free } = options;
-    if (constraint !== undefined && this.available) {
+  private async *turn(asked: boolean, start: (constrained: boolean) => SkillStream): AsyncGenerator<SkillDelta, TurnOutcome> {
+    if (asked && this.available) {
       let started = false;
       try {
-        const stream = this.session.generate(prompt, options);
-        for await (const token of stream) {
+        const stream = start(true);
+        for await (const delta of stream) {
           started = true;
-          yield token;
+          yield delta;
         }
-        return { result: firstOf(await stream.result), constrained: true };
+        return { result: await stream.result, constrained: true };
       } catch (error) {
         if (started || !(error instanceof PlugboardError && error.code === 'UNSUPPORTED_FEATURE')) throw error;
         this.available = false;
       }
     }
-    const stream = this.session.generate(prompt, free);
-    for await (const token of stream) yield token;
-    return { result: firstOf(await stream.result), constrained: constraint === undefined ? null : false };
+    const stream = start(false);
+    for await (const delta of stream) yield delta;
+    return { result: await stream.result, constrained: asked ? false : null };
   }
-}
-
-function firstOf(results: GenerationResult[]): GenerationResult {
-  const [result] = results;
-  if (result === undefined) throw new PlugboardError('INVALID_ARGUMENT', 'the generation returned no result row');
-  return result;
 }

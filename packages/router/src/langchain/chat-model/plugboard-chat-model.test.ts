@@ -1,13 +1,16 @@
-import { AIMessage, AIMessageChunk, HumanMessage, ToolMessage } from '@langchain/core/messages';
+import { AIMessage, AIMessageChunk, HumanMessage } from '@langchain/core/messages';
 import { InMemoryCache } from '@langchain/core/caches';
 import type { LLMResult } from '@langchain/core/outputs';
 import { tool } from '@langchain/core/tools';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ScriptedGeneration } from '../../testing/scripted-generation.ts';
+import { slotOf, WRITER_PROMPT } from '../../agent/testing/agent-fixture.ts';
 import { useAgentFixture } from '../../agent/testing/use-agent-fixture.ts';
-import { spyOnTurnOptions } from '../testing/turn-options-spy.ts';
+import { LocalBackend } from '../../backend/local/local-backend.ts';
+import { scriptedBackend } from '../../testing/scripted-backend.ts';
+import type { ScriptedTurn } from '../../testing/scripted-token-source.ts';
 import { PlugboardChatModel } from './plugboard-chat-model.ts';
+import type { PlugboardChatModelFields } from './plugboard-chat-model.ts';
 
 const handle = useAgentFixture('chat-model');
 
@@ -16,10 +19,18 @@ const clock = tool(({ city }) => `noon in ${city}`, { name: 'get_time', descript
 const CALL = '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Oslo"}}\n</tool_call>';
 const TIME_CALL = '<tool_call>\n{"name": "get_time", "arguments": {"city": "Lima"}}\n</tool_call>';
 
-/** A chat model whose generations emit these texts, one per call. */
-function scripted(turns: string[], fields: Omit<ConstructorParameters<typeof PlugboardChatModel>[0], 'runtime'> = {}) {
-  const script = new ScriptedGeneration(handle.fixture.model, turns);
-  return { script, model: new PlugboardChatModel({ runtime: script.host, ...fields }) };
+type ModelFields = Omit<PlugboardChatModelFields, 'backend' | 'skills'>;
+
+/** A chat model over a LocalBackend whose generations emit these texts, one per call (prompt rendering, bank leases and tool-call parsing stay real). */
+function scripted(turns: ScriptedTurn[], fields: ModelFields = {}) {
+  const { backend, script } = scriptedBackend({ ...handle.fixture, skills: handle.fixture.registry }, turns);
+  return { script, model: new PlugboardChatModel({ backend, skills: handle.fixture.registry, ...fields }) };
+}
+
+/** A chat model over the real tiny random model and its bank. */
+function onModel(fields: ModelFields = {}) {
+  const backend = new LocalBackend({ model: handle.fixture.model, bank: handle.fixture.bank, skills: handle.fixture.registry });
+  return new PlugboardChatModel({ backend, skills: handle.fixture.registry, ...fields });
 }
 
 async function streamed(stream: AsyncIterable<AIMessageChunk>): Promise<AIMessageChunk[]> {
@@ -30,19 +41,12 @@ async function streamed(stream: AsyncIterable<AIMessageChunk>): Promise<AIMessag
 
 describe('PlugboardChatModel', () => {
   it('renders bound tools into the prompt and parses <tool_call> output into tool_calls', async () => {
-    const prefills: string[] = [];
-    const script = new ScriptedGeneration(handle.fixture.model, [
-      ({ prefilledText }) => {
-        prefills.push(prefilledText);
-        return `Let me check. ${CALL}`;
-      },
-    ]);
-    const model = new PlugboardChatModel({ runtime: script.host }).bindTools([weather]);
-    const reply = await model.invoke([new HumanMessage('Weather in Oslo?')]);
-    expect(prefills[0]).toContain('"name": "get_weather"');
+    const { model, script } = scripted([`Let me check. ${CALL}`]);
+    const reply = await model.bindTools([weather]).invoke([new HumanMessage('Weather in Oslo?')]);
+    expect(script.calls[0]?.prompt).toContain('"name": "get_weather"');
     expect(reply.text).toBe('Let me check.');
     expect(reply.tool_calls).toMatchObject([{ name: 'get_weather', args: { city: 'Oslo' }, type: 'tool_call' }]);
-    expect(reply.response_metadata).toMatchObject({ finish_reason: 'stop' });
+    expect(reply.response_metadata).toMatchObject({ finish_reason: 'tool_calls' });
     expect(reply.usage_metadata?.output_tokens).toBeGreaterThan(0);
   });
 
@@ -72,23 +76,32 @@ describe('PlugboardChatModel', () => {
     expect(whole.invalid_tool_calls).toHaveLength(1);
   });
 
-  it('prefills only the new turns when the next call extends the previous transcript', async () => {
-    const script = new ScriptedGeneration(handle.fixture.model, [CALL, 'It is sunny in Oslo.']);
-    const prefilled: number[] = [];
-    handle.fixture.model.events.on('generate:start', (e) => prefilled.push(e.promptTokens[0] as number));
-    const model = new PlugboardChatModel({ runtime: script.host }).bindTools([weather]);
+  it('on the real model, prefills only the new turns when the next call extends the previous transcript (a merged stream reply included)', async () => {
+    const model = onModel({ temperature: 0, maxTokens: 4 }).bindTools([weather]);
     const question = new HumanMessage('Weather in Oslo?');
     // a streamed reply, merged the way LangChain users do, goes back into the transcript
     const first = (await streamed(await model.stream([question]))).reduce((a, b) => a.concat(b));
-    const call = first.tool_calls?.[0];
-    const answer = await model.invoke([question, first, new ToolMessage({ content: 'sunny in Oslo', tool_call_id: call?.id ?? '', name: 'get_weather' })]);
-    expect(answer.text).toBe('It is sunny in Oslo.');
-    const fresh = new ScriptedGeneration(handle.fixture.model, ['It is sunny in Oslo.']);
-    await new PlugboardChatModel({ runtime: fresh.host }).bindTools([weather]).invoke([question, new AIMessage(first), new ToolMessage({ content: 'sunny in Oslo', tool_call_id: call?.id ?? '', name: 'get_weather' })]);
-    handle.fixture.model.events.removeAllListeners('generate:start');
-    // the second call prefilled the tool turn only; a fresh model prefills the whole transcript
-    expect(prefilled[1]).toBeLessThan((prefilled[0] as number) / 2);
-    expect(prefilled[2]).toBeGreaterThan(prefilled[0] as number);
+    const next = await model.invoke([question, first, new HumanMessage('And in Lima?')]);
+    const fresh = await onModel({ temperature: 0, maxTokens: 4 }).bindTools([weather]).invoke([question, new AIMessage(first), new HumanMessage('And in Lima?')]);
+    const usage = [first, next, fresh].map((m) => ({ input: m.usage_metadata?.input_tokens ?? -1, output: m.usage_metadata?.output_tokens ?? -1, cached: m.usage_metadata?.input_token_details?.cache_read ?? -1 }));
+    // the second call reused the whole first call (its prompt and reply but the reply's last token); a fresh model reuses nothing
+    expect(usage[1]?.cached).toBe((usage[0]?.input ?? 0) + (usage[0]?.output ?? 0) - 1);
+    expect(usage[1]?.input).toBe(usage[2]?.input);
+    expect(usage[2]?.cached).toBe(0);
+  });
+
+  it('runs the call option skill: its adapter slot, its system prompt where it takes over, and names it in the reply', async () => {
+    const { model, script } = scripted(['Drafted.', 'Base again.']);
+    const reply = await model.invoke([new HumanMessage('Draft a note.')], { skill: 'writer' });
+    expect(script.calls[0]?.options.adapter).toMatchObject({ slot: slotOf(handle.fixture.bank, 'writer') });
+    expect(script.calls[0]?.prompt).toContain(WRITER_PROMPT);
+    expect(reply.response_metadata).toMatchObject({ skill: 'writer', model_name: 'writer' });
+    // the reply records its skill, so the next call (back on the base model) keeps the writer's prompt where it took over
+    await model.invoke([new HumanMessage('Draft a note.'), reply, new HumanMessage('Thanks.')]);
+    expect(script.calls[1]?.options.adapter).toBeNull();
+    expect(script.calls[1]?.prompt.startsWith(script.calls[0]?.prompt ?? '-')).toBe(true);
+    await expect(model.invoke('x', { skill: 'ghost' })).rejects.toMatchObject({ code: 'SKILL_NOT_FOUND', message: expect.stringContaining('research, writer') });
+    expect(script.turnsLeft).toBe(0);
   });
 });
 
@@ -102,7 +115,7 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
     const chunks = await streamed(await model.stream('Hello'));
     expect(chunks.every((c) => c instanceof AIMessageChunk)).toBe(true);
     expect(chunks.map((c) => c.text).join('')).toBe('Hi back.');
-    // a scripted runtime drives one generation at a time, so the batch runs in order
+    // one script answers the calls in turn, so the batch runs in order
     const batch = await model.batch(['first', 'second'], { maxConcurrency: 1 });
     expect(batch.map((m) => [m instanceof AIMessageChunk, m.text])).toEqual([
       [true, 'One.'],
@@ -111,7 +124,7 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
   });
 
   it('batch runs concurrent calls on one loaded model', async () => {
-    const model = new PlugboardChatModel({ runtime: handle.fixture.model, temperature: 0, maxTokens: 4 });
+    const model = onModel({ temperature: 0, maxTokens: 4 });
     const batch = await model.batch(['Hello', 'Hey']);
     expect(batch).toHaveLength(2);
     for (const reply of batch) {
@@ -125,11 +138,10 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
     const { model } = scripted(['Four words right here.', 'Four words right here.']);
     const reply = await model.invoke('Hello');
     const tokens = handle.fixture.model.tokenizer.encode('Four words right here.', { addSpecialTokens: false }).length;
-    // the scripted text's tokens and the EOS that ends the turn
-    expect(reply.usage_metadata).toMatchObject({ input_tokens: expect.any(Number), output_tokens: tokens + 1, total_tokens: (reply.usage_metadata?.input_tokens ?? 0) + tokens + 1 });
+    expect(reply.usage_metadata).toMatchObject({ input_tokens: expect.any(Number), output_tokens: tokens, total_tokens: (reply.usage_metadata?.input_tokens ?? 0) + tokens, input_token_details: { cache_read: 0 } });
     expect(reply.usage_metadata?.input_tokens).toBeGreaterThan(0);
     const chunks = await streamed(await model.stream('Hello'));
-    expect(chunks.at(-1)?.usage_metadata).toMatchObject({ input_tokens: reply.usage_metadata?.input_tokens, output_tokens: tokens + 1 });
+    expect(chunks.at(-1)?.usage_metadata).toMatchObject({ input_tokens: reply.usage_metadata?.input_tokens, output_tokens: tokens });
     expect(chunks.slice(0, -1).every((c) => c.usage_metadata === undefined)).toBe(true);
   });
 
@@ -140,7 +152,7 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
     expect(cut.usage_metadata?.output_tokens).toBe(3);
     const done = await model.invoke('Hello', { skill: 'writer', generation: { maxTokens: 16 } });
     expect(done.response_metadata).toMatchObject({ finish_reason: 'stop', model_name: 'writer', skill: 'writer' });
-    expect(new PlugboardChatModel({ runtime: handle.fixture.model }).modelName).toBe('model');
+    expect(onModel().modelName).toBe('model');
   });
 
   it('merges parallel tool-call chunks by index into tool_calls with distinct ids', async () => {
@@ -157,8 +169,7 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
   });
 
   it('maps bindTools tool_choice to the tool-call constraint, only when the choice forces a call or constrained is asked', async () => {
-    const spy = spyOnTurnOptions('accept');
-    const { model } = scripted(Array.from({ length: 7 }, () => CALL));
+    const { model, script } = scripted(Array.from({ length: 7 }, () => CALL));
     const tools = [weather, clock];
     const ask = [new HumanMessage('Weather in Oslo?')];
     await model.bindTools(tools).invoke(ask);
@@ -168,8 +179,9 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
     await model.bindTools(tools, { tool_choice: 'required' }).invoke(ask);
     await model.bindTools(tools, { tool_choice: 'get_weather' }).invoke(ask);
     const forced = await model.bindTools(tools, { tool_choice: { type: 'function', function: { name: 'get_time' } } }).invoke(ask);
-    expect(spy.turns.map((t) => (t.constraint?.type === 'tool_calls' ? t.constraint.toolChoice : null))).toEqual([null, null, 'auto', 'required', 'required', { name: 'get_weather' }, { name: 'get_time' }]);
-    expect(spy.turns.at(-1)?.constraint).toMatchObject({
+    const constraints = script.calls.map((c) => c.options.constraint);
+    expect(constraints.map((c) => (c?.type === 'tool_calls' ? c.toolChoice : null))).toEqual([null, null, 'auto', 'required', 'required', { name: 'get_weather' }, { name: 'get_time' }]);
+    expect(constraints.at(-1)).toMatchObject({
       type: 'tool_calls',
       tools: [
         { name: 'get_weather', description: 'Weather of a city.', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
@@ -180,15 +192,9 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
   });
 
   it('with tool_choice "none" offers no tools and keeps the output text', async () => {
-    const prefills: string[] = [];
-    const script = new ScriptedGeneration(handle.fixture.model, [
-      ({ prefilledText }) => {
-        prefills.push(prefilledText);
-        return CALL;
-      },
-    ]);
-    const reply = await new PlugboardChatModel({ runtime: script.host }).bindTools([weather], { tool_choice: 'none' }).invoke('Weather in Oslo?');
-    expect(prefills[0]).not.toContain('get_weather');
+    const { model, script } = scripted([CALL]);
+    const reply = await model.bindTools([weather], { tool_choice: 'none' }).invoke('Weather in Oslo?');
+    expect(script.calls[0]?.prompt).not.toContain('get_weather');
     expect(reply.tool_calls).toEqual([]);
     expect(reply.text).toContain('"name": "get_weather"');
   });
@@ -200,36 +206,36 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
     await expect(model.bindTools([weather], { tool_choice: { type: 'function' } }).invoke('x')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(model.invoke('x', { constrained: true })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('needs something to constrain') });
     await expect(model.invoke('x', { response_format: { type: 'json_object' } as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('response_format') });
-    expect(script.turnsStarted).toBe(0);
+    expect(script.calls).toHaveLength(0);
   });
 
   it('passes constructor sampling to generation; call options override it', async () => {
-    const spy = spyOnTurnOptions();
-    const { model } = scripted(['Hello STOP world', 'Hello STOP world', 'Hello END world'], { temperature: 0, maxTokens: 40, stopSequences: ['STOP'], topP: 0.9, topK: 5, seed: 7, generation: { temperature: 1.5, minP: 0.1 } });
-    const stopped = await model.invoke('Hi');
-    expect(stopped.text).toBe('Hello');
-    expect(spy.turns[0]).toMatchObject({ temperature: 0, maxTokens: 40, stopStrings: ['STOP'], topP: 0.9, topK: 5, seed: 7, minP: 0.1 });
+    // the script cuts turns at maxTokens as generation does; stop strings are core's to apply, so here they are only checked as passed
+    const { model, script } = scripted(['Hello world', 'Hello world', 'Hello world'], { temperature: 0, maxTokens: 40, stopSequences: ['STOP'], topP: 0.9, topK: 5, seed: 7, generation: { temperature: 1.5, minP: 0.1 } });
+    await model.invoke('Hi');
+    const turns = script.calls.map((c) => c.options);
+    expect(turns[0]).toMatchObject({ temperature: 0, maxTokens: 40, stopStrings: ['STOP'], topP: 0.9, topK: 5, seed: 7, minP: 0.1 });
     const overridden = await model.invoke('Hi', { generation: { temperature: 0.3, maxTokens: 2 } });
     expect(overridden.usage_metadata?.output_tokens).toBe(2);
     expect(overridden.response_metadata.finish_reason).toBe('length');
-    expect(spy.turns[1]).toMatchObject({ temperature: 0.3, maxTokens: 2, topP: 0.9 });
-    const otherStop = await model.invoke('Hi', { stop: ['END'] });
-    expect(otherStop.text).toBe('Hello');
-    expect(spy.turns[2]?.stopStrings).toEqual(['END']);
+    expect(script.calls[1]?.options).toMatchObject({ temperature: 0.3, maxTokens: 2, topP: 0.9 });
+    await model.invoke('Hi', { stop: ['END'] });
+    expect(script.calls[2]?.options.stopStrings).toEqual(['END']);
   });
 
   it('rejects out-of-range constructor sampling with INVALID_ARGUMENT naming the field', () => {
-    expect(() => new PlugboardChatModel({ runtime: handle.fixture.model, temperature: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"temperature"') }));
-    expect(() => new PlugboardChatModel({ runtime: handle.fixture.model, maxTokens: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"maxTokens"') }));
-    expect(() => new PlugboardChatModel({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('runtime') }));
+    expect(() => onModel({ temperature: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"temperature"') }));
+    expect(() => onModel({ maxTokens: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"maxTokens"') }));
+    expect(() => onModel({ skill: 'ghost' })).toThrow(expect.objectContaining({ code: 'SKILL_NOT_FOUND' }));
+    expect(() => new PlugboardChatModel({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('backend') }));
   });
 
   it('reports LangSmith params and hands them to callbacks as run metadata', async () => {
     const { model } = scripted(['ok.'], { modelName: 'tiny-qwen', temperature: 0, maxTokens: 100, stopSequences: ['</answer>'] });
-    expect(model.getLsParams({} as never)).toEqual({ ls_provider: 'plugboard', ls_model_name: 'tiny-qwen', ls_model_type: 'chat', ls_temperature: 0, ls_max_tokens: 100, ls_stop: ['</answer>'] });
-    expect(model.getLsParams({ skill: 'writer', generation: { temperature: 0.5 }, stop: ['x'] } as never)).toMatchObject({ ls_model_name: 'writer', ls_temperature: 0.5, ls_stop: ['x'] });
+    expect(model.getLsParams({} as never)).toEqual({ ls_provider: 'plugboard', ls_model_name: 'tiny-qwen', ls_model_type: 'chat', ls_temperature: 0, ls_max_tokens: 100, ls_stop: ['</answer>'], plugboard_skill: null });
+    expect(model.getLsParams({ skill: 'writer', generation: { temperature: 0.5 }, stop: ['x'] } as never)).toMatchObject({ ls_model_name: 'writer', plugboard_skill: 'writer', ls_temperature: 0.5, ls_stop: ['x'] });
     // unset parameters report the values sampling actually uses
-    expect(new PlugboardChatModel({ runtime: handle.fixture.model }).getLsParams({} as never)).toMatchObject({ ls_temperature: 0.7, ls_max_tokens: 256, ls_stop: [] });
+    expect(onModel().getLsParams({} as never)).toMatchObject({ ls_temperature: 0.7, ls_max_tokens: 256, ls_stop: [] });
     const seen: Record<string, unknown>[] = [];
     await model.invoke('Hi', { callbacks: [{ handleChatModelStart: (_llm, _messages, _runId, _parent, _extra, _tags, metadata) => void seen.push(metadata ?? {}) }] });
     expect(seen[0]).toMatchObject({ ls_provider: 'plugboard', ls_model_name: 'tiny-qwen', ls_model_type: 'chat', ls_temperature: 0, ls_max_tokens: 100 });
@@ -278,22 +284,21 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
   });
 
   it('with outputVersion v1 stores standard content blocks and keeps the tool calls', async () => {
-    const { script } = scripted([`Checking. ${CALL}`]);
-    const v1 = new PlugboardChatModel({ runtime: script.host, outputVersion: 'v1' });
+    const { model: v1 } = scripted([`Checking. ${CALL}`], { outputVersion: 'v1' });
     const reply = await v1.bindTools([weather]).invoke('Weather in Oslo?');
     expect(reply.content).toMatchObject([{ type: 'text', text: 'Checking.' }]);
     expect(reply.text).toBe('Checking.');
     expect(reply.tool_calls).toMatchObject([{ name: 'get_weather', args: { city: 'Oslo' } }]);
   });
 
-  it('names its type, and serializes its settings without the runtime', () => {
-    const model = new PlugboardChatModel({ runtime: handle.fixture.model, modelName: 'tiny-qwen', temperature: 0, maxTokens: 12, adapter: { slot: 1, id: 'abc' } });
+  it('names its type, and serializes its settings without the backend', () => {
+    const model = onModel({ modelName: 'tiny-qwen', temperature: 0, maxTokens: 12, skill: 'writer' });
     expect(model._llmType()).toBe('plugboard');
     expect(model.lc_serializable).toBe(true);
     const json = model.toJSON();
-    expect(json).toMatchObject({ lc: 1, type: 'constructor', id: expect.arrayContaining(['PlugboardChatModel']), kwargs: { model_name: 'tiny-qwen', temperature: 0, max_tokens: 12 } });
+    expect(json).toMatchObject({ lc: 1, type: 'constructor', id: expect.arrayContaining(['PlugboardChatModel']), kwargs: { model_name: 'tiny-qwen', temperature: 0, max_tokens: 12, skill: 'writer' } });
     const text = JSON.stringify(json);
-    expect(text).not.toMatch(/runtime|session|tokenizer|adapter/);
+    expect(text).not.toMatch(/backend|session|tokenizer|registry|bank/);
     expect(() => JSON.stringify(model.bindTools([weather]).toJSON())).not.toThrow();
   });
 
@@ -314,17 +319,17 @@ describe('PlugboardChatModel: LangChain chat-model contract', () => {
     const first = await model.invoke([new HumanMessage({ content: [{ type: 'text', text: 'Hello there!' }] })]);
     const second = await model.invoke([new HumanMessage({ content: [{ type: 'text', text: 'Hello there!' }] })]);
     expect([first.text, second.text]).toEqual(['Cached answer.', 'Cached answer.']);
-    expect(script.turnsStarted).toBe(1);
+    expect(script.calls).toHaveLength(1);
     // another model (other settings) sharing the cache gets no reply cached for this one
     const shared = new InMemoryCache();
     const { model: cold, script: coldScript } = scripted(['Cold.'], { cache: shared, temperature: 0 });
     const { model: warm, script: warmScript } = scripted(['Warm.'], { cache: shared, temperature: 1 });
     expect([(await cold.invoke('Same prompt')).text, (await warm.invoke('Same prompt')).text]).toEqual(['Cold.', 'Warm.']);
-    expect([coldScript.turnsStarted, warmScript.turnsStarted]).toEqual([1, 1]);
+    expect([coldScript.calls.length, warmScript.calls.length]).toEqual([1, 1]);
   });
 
   it('counts tokens with the model tokenizer', async () => {
-    const model = new PlugboardChatModel({ runtime: handle.fixture.model });
+    const model = onModel();
     const expected = handle.fixture.model.tokenizer.encode('rennet curdles milk', { addSpecialTokens: false }).length;
     expect(await model.getNumTokens('rennet curdles milk')).toBe(expected);
     expect(await model.getNumTokens([{ type: 'text', text: 'rennet curdles milk' }])).toBe(expected);

@@ -1,57 +1,47 @@
-import { randomUUID } from 'node:crypto';
 import { AIMessageChunk } from '@langchain/core/messages';
 import type { InvalidToolCall, ToolCallChunk } from '@langchain/core/messages/tool';
 import { ChatGenerationChunk } from '@langchain/core/outputs';
-import type { GenerationResult } from '@plugboard/core';
-import { isParsedToolCall, parseToolCalls } from '../../agent/tool-calls/parse-tool-calls.ts';
-import type { ToolCallAttempt } from '../../agent/tool-calls/parse-tool-calls.ts';
-import { TOOL_CALL_CLOSE, TOOL_CALL_OPEN } from '@plugboard/core';
-import { ToolCallSplitter } from '../../agent/tool-calls/tool-call-splitter.ts';
+import type { BackendToolCall, InvalidToolCall as BackendInvalidToolCall, SkillDelta, SkillResult } from '../../backend/skill-result.ts';
+import { SKILL_KEY } from './step-history.ts';
 import { RAW_TEXT_KEY } from './to-chat-messages.ts';
 
+/** A tool call as the backend gave it: parsed (argsText is JSON), or malformed with why. */
+type CallPiece = Pick<Extract<SkillDelta, { type: 'tool-call' }>, 'id' | 'name' | 'argsText' | 'error'>;
+
 /**
- * Turns the streamed text of one generation into LangChain chunks: visible
- * text as it becomes safe to show (trimmed at both ends, like the parsed
- * reply), each `<tool_call>` as a `tool_call_chunks` entry with its own index
- * the moment its block closes, and a last chunk with usage and metadata.
- * Invoke and stream both go through it, so they agree chunk for chunk.
+ * Turns a backend's deltas into LangChain chunks: visible text as it comes
+ * (trimmed at both ends, like the parsed reply), each tool call as a
+ * `tool_call_chunks` entry with its own index, and a last chunk with usage,
+ * metadata and the raw turn. Calls the result has but the stream did not
+ * deliver (a block cut off by the end of generation) come before the last
+ * chunk. Invoke and stream both go through it, so they agree chunk for chunk.
  */
 export class ReplyChunks {
-  private readonly splitter: ToolCallSplitter | null;
-  /** tool-call ids must stay unique over a whole LangChain conversation */
-  private readonly idPrefix = `call_${randomUUID().slice(0, 8)}_`;
   private calls = 0;
+  private readonly streamed = new Set<string>();
   private started = false;
   private heldSpace = '';
-  /** the malformed calls with our own errors (LangChain's chunk merge only says "Malformed args.") */
+  /** the malformed calls with the backend's errors (LangChain's chunk merge only says "Malformed args.") */
   readonly malformed: InvalidToolCall[] = [];
 
-  /** parseToolCalls false: the text stays text (tool_choice "none") */
-  constructor(parseToolCalls: boolean) {
-    this.splitter = parseToolCalls ? new ToolCallSplitter() : null;
+  push(delta: SkillDelta): ChatGenerationChunk[] {
+    return delta.type === 'text' ? this.textChunks(delta.text) : [this.callChunk(delta)];
   }
 
-  push(text: string): ChatGenerationChunk[] {
-    if (this.splitter === null) return this.textChunks(text);
-    const split = this.splitter.push(text);
-    return [...this.textChunks(split.text), ...split.calls.map((body) => this.callChunk(body, true))];
-  }
-
-  /** The held tail, a tool call cut off by the end of generation, and the final chunk. */
-  end(result: GenerationResult, metadata: Record<string, unknown>): ChatGenerationChunk[] {
-    const chunks: ChatGenerationChunk[] = [];
-    if (this.splitter !== null) {
-      const rest = this.splitter.end();
-      chunks.push(...this.textChunks(rest.text));
-      if (rest.unterminated !== null) chunks.push(this.callChunk(rest.unterminated, false));
-    }
+  /** The held tail, calls not streamed, and the final chunk. */
+  end(result: SkillResult, skill: string | null, metadata: Record<string, unknown>): ChatGenerationChunk[] {
+    const late = [...result.toolCalls.filter((call) => !this.streamed.has(call.id)).map(parsedDelta), ...result.invalidToolCalls.filter((call) => !this.streamed.has(call.id)).map(malformedDelta)];
+    const chunks = late.map((call) => this.callChunk(call));
+    const finishReason = result.finishReason === 'tool-calls' ? 'tool_calls' : result.finishReason;
+    const { promptTokens, cachedTokens, completionTokens } = result.usage;
     const message = new AIMessageChunk({
       content: '',
-      additional_kwargs: { [RAW_TEXT_KEY]: result.text },
-      response_metadata: { finish_reason: result.finishReason, model_provider: 'plugboard', ...metadata, timings: result.timings },
-      usage_metadata: usageOf(result),
+      // the raw turn renders back exactly as generated, so the next prompt extends the cache; the skill, so its prompt is restored
+      additional_kwargs: { [RAW_TEXT_KEY]: result.message.content ?? '', [SKILL_KEY]: skill },
+      response_metadata: { finish_reason: finishReason, model_provider: 'plugboard', ...metadata, timings: result.timings },
+      usage_metadata: { input_tokens: promptTokens, output_tokens: completionTokens, total_tokens: promptTokens + completionTokens, input_token_details: { cache_read: cachedTokens } },
     });
-    chunks.push(new ChatGenerationChunk({ text: '', message, generationInfo: { finish_reason: result.finishReason } }));
+    chunks.push(new ChatGenerationChunk({ text: '', message, generationInfo: { finish_reason: finishReason } }));
     return chunks;
   }
 
@@ -70,24 +60,26 @@ export class ReplyChunks {
     return kept;
   }
 
-  private callChunk(body: string, closed: boolean): ChatGenerationChunk {
+  private callChunk(call: CallPiece): ChatGenerationChunk {
     const index = this.calls++;
-    // one block in, one attempt out: the same parser for closed and cut-off blocks
-    const attempt = parseToolCalls(`${TOOL_CALL_OPEN}${body}${closed ? TOOL_CALL_CLOSE : ''}`, `${this.idPrefix}${index}_`).calls[0] as ToolCallAttempt;
+    this.streamed.add(call.id);
     let chunk: ToolCallChunk;
-    if (isParsedToolCall(attempt)) {
-      chunk = { id: attempt.id, name: attempt.name, args: JSON.stringify(attempt.args), index, type: 'tool_call_chunk' };
+    if (call.error === undefined) {
+      chunk = { id: call.id, name: call.name, args: call.argsText, index, type: 'tool_call_chunk' };
     } else {
-      const name = attempt.name ?? undefined;
-      this.malformed.push({ id: attempt.id, name, args: attempt.raw, error: attempt.error, type: 'invalid_tool_call' });
+      const name = call.name === '' ? undefined : call.name;
+      this.malformed.push({ id: call.id, name, args: call.argsText, error: call.error, type: 'invalid_tool_call' });
       // no id: LangChain's merge then reports it as invalid, however the text happens to parse
-      chunk = { name, args: attempt.raw, index, type: 'tool_call_chunk' };
+      chunk = { name, args: call.argsText, index, type: 'tool_call_chunk' };
     }
     return new ChatGenerationChunk({ text: '', message: new AIMessageChunk({ content: '', tool_call_chunks: [chunk] }) });
   }
 }
 
-function usageOf(result: GenerationResult): { input_tokens: number; output_tokens: number; total_tokens: number } {
-  const { promptTokens, generatedTokens } = result.timings;
-  return { input_tokens: promptTokens, output_tokens: generatedTokens, total_tokens: promptTokens + generatedTokens };
+function parsedDelta(call: BackendToolCall): CallPiece {
+  return { id: call.id, name: call.name, argsText: JSON.stringify(call.args) };
+}
+
+function malformedDelta(call: BackendInvalidToolCall): CallPiece {
+  return { id: call.id, name: call.name ?? '', argsText: call.raw, error: call.error };
 }

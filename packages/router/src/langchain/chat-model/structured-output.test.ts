@@ -2,10 +2,14 @@ import { AIMessageChunk, HumanMessage } from '@langchain/core/messages';
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ScriptedGeneration } from '../../testing/scripted-generation.ts';
-import type { ScriptedGenerationTurn as ScriptedTurn } from '../../testing/scripted-generation.ts';
+import { GenerationStream, PlugboardError } from '@plugboard/core';
+import type { GeneratedToken, GenerationResult, TurnOptions } from '@plugboard/core';
 import { useAgentFixture } from '../../agent/testing/use-agent-fixture.ts';
-import { spyOnTurnOptions } from '../testing/turn-options-spy.ts';
+import { LocalBackend } from '../../backend/local/local-backend.ts';
+import type { TokenSource } from '../../backend/local/token-source.ts';
+import { scriptedBackend } from '../../testing/scripted-backend.ts';
+import { ScriptedTokenSource } from '../../testing/scripted-token-source.ts';
+import type { ScriptedTurn } from '../../testing/scripted-token-source.ts';
 import { PlugboardChatModel } from './plugboard-chat-model.ts';
 
 const handle = useAgentFixture('structured-output');
@@ -15,23 +19,34 @@ const ANN = { name: 'Ann', age: 3 };
 const call = (name: string, args: unknown) => `<tool_call>\n${JSON.stringify({ name, arguments: args })}\n</tool_call>`;
 
 function scripted(turns: ScriptedTurn[]) {
-  const script = new ScriptedGeneration(handle.fixture.model, turns);
-  return { script, model: new PlugboardChatModel({ runtime: script.host, temperature: 0 }) };
+  const { backend, script } = scriptedBackend({ ...handle.fixture, skills: handle.fixture.registry }, turns);
+  return { script, model: new PlugboardChatModel({ backend, temperature: 0 }) };
+}
+
+/** A script under a backend that cannot decode constrained: a turn with a constraint is refused before its first token, as such a core refuses it. */
+class RefusesConstraints implements TokenSource {
+  readonly asked: (TurnOptions['constraint'] | undefined)[] = [];
+  constructor(readonly script: ScriptedTokenSource) {}
+  get lastTurn() {
+    return this.script.lastTurn;
+  }
+  generate(prompt: string, options: TurnOptions): GenerationStream<GeneratedToken, GenerationResult[]> {
+    this.asked.push(options.constraint);
+    return options.constraint === undefined ? this.script.generate(prompt, options) : new GenerationStream(refused());
+  }
+}
+
+async function* refused(): AsyncGenerator<GeneratedToken, GenerationResult[]> {
+  throw new PlugboardError('UNSUPPORTED_FEATURE', 'constrained decoding is not available in this build');
 }
 
 describe('PlugboardChatModel.withStructuredOutput', () => {
   it('invoke() returns the parsed object (functionCalling, the default: one forced tool named "extract")', async () => {
-    const prefills: string[] = [];
-    const { model } = scripted([
-      ({ prefilledText }) => {
-        prefills.push(prefilledText);
-        return call('extract', ANN);
-      },
-    ]);
+    const { model, script } = scripted([call('extract', ANN)]);
     const person = await model.withStructuredOutput(Person).invoke([new HumanMessage('Ann is three.')]);
     expect(person).toEqual(ANN);
-    expect(prefills[0]).toContain('"name": "extract"');
-    expect(prefills[0]).toContain('A person.');
+    expect(script.calls[0]?.prompt).toContain('"name": "extract"');
+    expect(script.calls[0]?.prompt).toContain('A person.');
   });
 
   it('{ includeRaw: true } returns the raw AIMessageChunk beside the parsed object, and parsed null when it does not parse', async () => {
@@ -53,18 +68,11 @@ describe('PlugboardChatModel.withStructuredOutput', () => {
 
   // unconstrained, so the script can also answer in a fenced block, as models without constrained decoding do
   it('method "jsonSchema" states the schema in the system turn and parses the JSON reply', async () => {
-    const prefills: string[] = [];
-    const { model } = scripted([
-      ({ prefilledText }) => {
-        prefills.push(prefilledText);
-        return JSON.stringify(ANN);
-      },
-      '```json\n{"name": "Bo", "age": 40}\n```',
-    ]);
+    const { model, script } = scripted([JSON.stringify(ANN), '```json\n{"name": "Bo", "age": 40}\n```']);
     const structured = model.withStructuredOutput(Person, { method: 'jsonSchema', name: 'person', constrained: false });
     expect(await structured.invoke([new HumanMessage('Ann is three.')])).toEqual(ANN);
-    expect(prefills[0]).toContain('matches this JSON Schema ("person")');
-    expect(prefills[0]).toContain('"age in years"');
+    expect(script.calls[0]?.prompt).toContain('matches this JSON Schema ("person")');
+    expect(script.calls[0]?.prompt).toContain('"age in years"');
     expect(await structured.invoke('Bo is forty.')).toEqual({ name: 'Bo', age: 40 });
   });
 
@@ -96,13 +104,12 @@ describe('PlugboardChatModel.withStructuredOutput', () => {
   });
 
   it('asks generation for the constraint by default: the forced tool for functionCalling, the schema for jsonSchema; constrained: false turns it off', async () => {
-    const spy = spyOnTurnOptions('accept');
-    const { model } = scripted([call('extract', ANN), JSON.stringify(ANN), JSON.stringify(ANN)]);
+    const { model, script } = scripted([call('extract', ANN), JSON.stringify(ANN), JSON.stringify(ANN)]);
     const raw = await model.withStructuredOutput(Person, { includeRaw: true }).invoke('Ann is three.');
     await model.withStructuredOutput(Person, { method: 'jsonSchema', name: 'person' }).invoke('Ann is three.');
     await model.withStructuredOutput(Person, { method: 'jsonSchema', constrained: false }).invoke('Ann is three.');
     const schema = toJsonSchema(Person);
-    expect(spy.turns.map((t) => t.constraint)).toEqual([
+    expect(script.calls.map((c) => c.options.constraint)).toEqual([
       { type: 'tool_calls', tools: [{ name: 'extract', description: 'A person.', parameters: schema }], toolChoice: { name: 'extract' } },
       { type: 'json_schema', schema, name: 'person' },
       undefined,
@@ -110,29 +117,24 @@ describe('PlugboardChatModel.withStructuredOutput', () => {
     expect(raw.raw.response_metadata.constrained).toBe(true);
   });
 
-  it('runs unconstrained where the runtime has no constrained decoding, says so, and stops asking', async () => {
-    const spy = spyOnTurnOptions('unsupported');
-    const { model, script } = scripted([JSON.stringify(ANN), JSON.stringify(ANN)]);
+  it('runs unconstrained where the backend has no constrained decoding, says so, and stops asking', async () => {
+    const tokens = new RefusesConstraints(new ScriptedTokenSource(handle.fixture.model.tokenizer, [JSON.stringify(ANN), JSON.stringify(ANN)]));
+    const model = new PlugboardChatModel({ backend: new LocalBackend({ ...handle.fixture, skills: handle.fixture.registry, tokens }), temperature: 0 });
     const structured = model.withStructuredOutput(Person, { method: 'jsonSchema', includeRaw: true });
     const first = await structured.invoke('Ann is three.');
     const second = await structured.invoke('Ann is three.');
     expect([first.parsed, second.parsed]).toEqual([ANN, ANN]);
     expect([first, second].map(({ raw }) => raw.response_metadata.constrained)).toEqual([false, false]);
     // the refused start ran nothing; later calls do not ask again
-    expect(spy.turns.map((t) => t.constraint?.type)).toEqual(['json_schema', undefined, undefined]);
-    expect(script.turnsStarted).toBe(2);
-  });
-
-  it('parses on the runtime as it is (constrained where core can, unconstrained where it cannot)', async () => {
-    const { model } = scripted([JSON.stringify(ANN), call('extract', ANN)]);
-    expect(await model.withStructuredOutput(Person, { method: 'jsonSchema' }).invoke('Ann is three.')).toEqual(ANN);
-    expect(await model.withStructuredOutput(Person, { method: 'functionCalling' }).invoke('Ann is three.')).toEqual(ANN);
+    expect(tokens.asked.map((c) => c?.type)).toEqual(['json_schema', undefined, undefined]);
+    expect(tokens.script.calls).toHaveLength(2);
   });
 
   // bounded fields, so a value always completes within maxTokens (a value cut by maxTokens ends with finish "length")
   it('on the real tiny random model (no script), constrained structured output always parses and validates, both methods', async () => {
     const Bounded = z.object({ name: z.string().max(12), age: z.number().int().min(0).max(150) });
-    const model = new PlugboardChatModel({ runtime: handle.fixture.model, temperature: 1, maxTokens: 96 });
+    const backend = new LocalBackend({ model: handle.fixture.model, bank: handle.fixture.bank, skills: handle.fixture.registry });
+    const model = new PlugboardChatModel({ backend, temperature: 1, maxTokens: 96 });
     for (const method of ['functionCalling', 'jsonSchema'] as const) {
       const structured = model.withStructuredOutput(Bounded, { method, includeRaw: true });
       for (let i = 0; i < 4; i++) {

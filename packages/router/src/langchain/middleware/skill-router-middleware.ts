@@ -1,22 +1,17 @@
 import { AIMessage } from '@langchain/core/messages';
 import { createMiddleware } from 'langchain';
-import type { ToolChoice } from '@plugboard/core';
 import type { GenerationDefaults } from '@plugboard/skills';
 import type { BackendEvents } from '../../backend/backend-events.ts';
 import { toRegistry } from '../../backend/local/skill-adapters.ts';
 import type { SkillSource } from '../../backend/local/skill-adapters.ts';
 import type { SkillBackend } from '../../backend/skill-backend.ts';
-import type { SkillResult } from '../../backend/skill-result.ts';
-import type { ToolLike } from '../../agent/tools/tool-specs.ts';
-import { toolSpecs } from '../../agent/tools/tool-specs.ts';
 import type { Router } from '../../routing/router.ts';
-import { routedStep } from '../../step/routed-step.ts';
-import type { StepDecision } from '../../step/step-decision.ts';
+import { decideStep } from '../../step/routed-step.ts';
 import type { RoutingPolicyInput } from '../../step/routing-policy.ts';
 import { RoutingPolicySchema, stepRouter } from '../../step/routing-policy.ts';
-import { RAW_TEXT_KEY } from '../chat-model/to-chat-messages.ts';
+import { PlugboardChatModel } from '../chat-model/plugboard-chat-model.ts';
+import { stepHistory } from '../chat-model/step-history.ts';
 import type { SkillRouterEventEmitter } from './skill-router-events.ts';
-import { SKILL_KEY, stepHistory } from './step-history.ts';
 
 export interface SkillRouterMiddlewareOptions {
   /** fitted on the skills' routes; a route name is a skill name, null the base model (wrapped in StickyRouter unless routing.sticky is false) */
@@ -35,66 +30,42 @@ export interface SkillRouterMiddlewareOptions {
 }
 
 /**
- * A LangChain v1 `createAgent` middleware that answers every model call with
- * `routedStep`, the controller's one step: the router reads what the user
- * asked, the skill's instructions enter where it takes over (so the backend's
- * KV cache of the earlier transcript stays valid), and the backend generates
- * under the skill's adapter. The call is answered here (the agent's own
- * `model` is not invoked); the AIMessage records its skill for the next call.
+ * A LangChain v1 `createAgent` middleware that routes every model call to a
+ * skill, as the controller's step does (the router reads what the user asked;
+ * after a tool result the step stays on its skill), then lets the call run
+ * through the handler on a PlugboardChatModel over `backend` with the routed
+ * skill as its `skill` call option. The agent's own `model` is replaced per
+ * call by that one, so LangChain's callbacks and LangSmith see the skill
+ * (`ls_model_name`, `plugboard_skill` in the run metadata; `skill` and the
+ * routing `reason` in response_metadata), and the skill's instructions enter
+ * where it takes over, so the backend's KV cache of the earlier transcript
+ * stays valid.
  */
 export function skillRouterMiddleware(options: SkillRouterMiddlewareOptions) {
   const { backend, events, lane = 'langchain-agent' } = options;
   const registry = toRegistry(options.skills);
   const policy = RoutingPolicySchema.parse(options.routing ?? {});
-  const parts = { router: stepRouter(options.router, policy), backend, registry, policy };
+  const parts = { router: stepRouter(options.router, policy), registry, policy };
+  const model = new PlugboardChatModel({ backend, skills: registry, conversation: lane, ...(options.generation === undefined ? {} : { generation: options.generation }) });
   return createMiddleware({
     name: 'SkillRouterMiddleware',
-    wrapModelCall: async (request) => {
-      const { messages, current } = stepHistory(request.systemMessage, request.messages, registry);
+    wrapModelCall: async (request, handler) => {
+      // what the model will be sent: createAgent leaves out an empty system message
+      const sent = request.systemMessage.text === '' ? request.messages : [request.systemMessage, ...request.messages];
+      const { messages, current } = stepHistory(sent, registry);
+      const decision = await decideStep({ messages, current }, parts);
+      events?.emit('route', { skill: decision.skill, confidence: decision.confidence, scores: decision.scores, strategy: decision.strategy, reason: decision.reason, text: decision.text });
       const onSwap: BackendEvents['adapter:swap'] = (e) => {
         if (e.conversation === lane) events?.emit('adapter:swap', { from: e.from, to: e.to, fromSkill: e.fromSkill, toSkill: e.toSkill, slot: e.slot });
       };
       backend.events?.on('adapter:swap', onSwap);
       try {
-        const step = await routedStep(
-          {
-            messages,
-            current,
-            sampling: options.generation,
-            tools: toolSpecs(request.tools as ToolLike[]),
-            ...(request.toolChoice === undefined ? {} : { toolChoice: toolChoiceOf(request.toolChoice) }),
-            conversation: lane,
-            signal: (request.runtime as { signal?: AbortSignal }).signal,
-          },
-          parts,
-        );
-        const { decision } = step;
-        events?.emit('route', { skill: decision.skill, confidence: decision.confidence, scores: decision.scores, strategy: decision.strategy, reason: decision.reason, text: decision.text });
-        return aiMessageOf(await step.stream.result, decision);
+        const reply = await handler({ ...request, model, modelSettings: { ...request.modelSettings, skill: decision.skill } });
+        if (AIMessage.isInstance(reply)) reply.response_metadata = { ...reply.response_metadata, reason: decision.reason };
+        return reply;
       } finally {
         backend.events?.off('adapter:swap', onSwap);
       }
-    },
-  });
-}
-
-function toolChoiceOf(choice: NonNullable<Parameters<NonNullable<Parameters<typeof createMiddleware>[0]['wrapModelCall']>>[0]['toolChoice']>): ToolChoice {
-  return typeof choice === 'string' ? choice : { name: choice.function.name };
-}
-
-/** The backend's turn as LangChain's AIMessage; the raw text and the skill ride along so the next call's prompt extends this one. */
-function aiMessageOf(result: SkillResult, decision: StepDecision): AIMessage {
-  return new AIMessage({
-    content: result.text,
-    tool_calls: result.toolCalls.map((call) => ({ id: call.id, name: call.name, args: call.args, type: 'tool_call' as const })),
-    invalid_tool_calls: result.invalidToolCalls.map((call) => ({ id: call.id, name: call.name ?? undefined, args: call.raw, error: call.error, type: 'invalid_tool_call' as const })),
-    additional_kwargs: { [RAW_TEXT_KEY]: result.message.content ?? '', [SKILL_KEY]: decision.skill },
-    response_metadata: { finish_reason: result.finishReason, model_provider: 'plugboard', skill: decision.skill, reason: decision.reason, timings: result.timings },
-    usage_metadata: {
-      input_tokens: result.usage.promptTokens,
-      output_tokens: result.usage.completionTokens,
-      total_tokens: result.usage.promptTokens + result.usage.completionTokens,
-      input_token_details: { cache_read: result.usage.cachedTokens },
     },
   });
 }
