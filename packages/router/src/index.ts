@@ -60,6 +60,7 @@ export * from './backend/local/adapter-bank-port.ts';
 export * from './backend/local/skill-adapters.ts';
 export * from './backend/local/transcript-session.ts';
 export * from './backend/local/fit-context.ts';
+export * from './backend/local/skill-model.ts';
 
 // LangChain.js v1
 export * from './langchain/chat-model/plugboard-chat-model.ts';

@@ -6,8 +6,8 @@ import { SkillRegistry } from '@plugboard/skills';
 import { useTempDir } from '../../../core/src/testing/test-helpers.ts';
 import { SQL_PROMPT, writeChatFixture } from '../testing/chat-fixture.ts';
 import { ChatSession } from './chat-session.ts';
-import type { SkillModel } from './skill-model.ts';
-import { loadModelForSkills, slotLayoutFor } from './skill-model.ts';
+import type { SkillModel } from '@plugboard/router';
+import { loadModelForSkills, slotLayoutFor } from '@plugboard/router';
 
 const tmp = useTempDir('chat-session');
 let skills: SkillModel;

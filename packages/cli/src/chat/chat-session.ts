@@ -2,7 +2,7 @@ import { PlugboardError, isPlugboardError } from '@plugboard/core';
 import type { ChatMessage, ChatTemplate, Conversation, GenerateOptions, GenerationResult, Model } from '@plugboard/core';
 import type { Router } from '@plugboard/router';
 import type { Skill } from '@plugboard/skills';
-import type { SkillModel } from './skill-model.ts';
+import type { SkillModel } from '@plugboard/router';
 
 /** `auto`: the router picks per turn; a name: that skill every turn; null: the base model. */
 export type SkillChoice = 'auto' | string | null;

@@ -6,7 +6,7 @@ import { LinearRouter } from '@plugboard/router';
 import { SkillRegistry } from '@plugboard/skills';
 import { ChatSession } from '../chat/chat-session.ts';
 import { modelArg } from '../model-arg.ts';
-import { loadModelForSkills } from '../chat/skill-model.ts';
+import { loadModelForSkills } from '@plugboard/router';
 import { dtypeOption } from '../flags/dtype-option.ts';
 import { nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
 

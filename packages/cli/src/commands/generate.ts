@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { MODEL_DTYPES, loadModel } from '@plugboard/core';
 import type { Prompt } from '@plugboard/core';
 import { SkillRegistry } from '@plugboard/skills';
-import { loadModelForSkills } from '../chat/skill-model.ts';
+import { loadModelForSkills } from '@plugboard/router';
 import { modelArg } from '../model-arg.ts';
 import { intFlag, nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
 

@@ -1,6 +1,6 @@
 import { PlugboardError, createAdapterBank, loadModel, readModelConfig } from '@plugboard/core';
 import type { AdapterBank, AdapterSlotLayout, LoadModelOptions, LoadedAdapter, LoraModule, Model } from '@plugboard/core';
-import { SkillAdapters } from '@plugboard/router';
+import { SkillAdapters } from './skill-adapters.ts';
 import { readSkillAdapter } from '@plugboard/skills';
 import type { SkillRegistry } from '@plugboard/skills';
 

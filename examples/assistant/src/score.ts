@@ -1,0 +1,69 @@
+import type { AgentResult, ToolCallRecord } from '@plugboard/router';
+import type { ContractFields, Expected, TaskExample } from './tasks/task-example.ts';
+import { FALLBACK_REPLY, GREETING_REPLY } from './tasks/smalltalk.ts';
+
+/**
+ * Field-exact task scores. A task counts as correct only if every field its
+ * skill must get right is exactly right:
+ * - hr: the answer carries the policy's key value and the exact `[hr-policies#section]` citation;
+ * - finance: expense_policy was called with the claim's category, city, grade and amount, and the verdict JSON has the right `approved` and `amount`;
+ * - it: the right tool, with the right `system` and `severity` (tickets) or `user` and `system` (resets);
+ * - contracts: the answer is one JSON object whose five fields all equal the passage's;
+ * - base (greetings, out of scope): the reply is the assistant's greeting or its polite refusal.
+ */
+export interface TaskScore {
+  correct: boolean;
+  /** every tool call parsed and passed its zod schema */
+  toolCallsValid: boolean;
+  toolCalls: number;
+  detail: string;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text.trim()) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const sameArgs = (args: Record<string, unknown> | null, expected: Record<string, unknown>) => args !== null && Object.entries(expected).every(([k, v]) => args[k] === v);
+
+function findCall(calls: readonly ToolCallRecord[], name: string): ToolCallRecord | undefined {
+  return calls.find((c) => c.name === name);
+}
+
+function sameContract(value: unknown, fields: ContractFields): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    Array.isArray(v.parties) && v.parties.length === 2 && v.parties[0] === fields.parties[0] && v.parties[1] === fields.parties[1] &&
+    v.start === fields.start && v.term_months === fields.term_months && v.notice_days === fields.notice_days && v.law === fields.law
+  );
+}
+
+export function scoreTask(example: TaskExample, result: Pick<AgentResult, 'answer' | 'steps'>): TaskScore {
+  const calls = result.steps.flatMap((s) => s.toolCalls);
+  const toolCallsValid = calls.every((c) => c.ok);
+  const answer = result.answer.trim();
+  const verdict = (correct: boolean, detail: string): TaskScore => ({ correct, toolCallsValid, toolCalls: calls.length, detail });
+  const expected: Expected = example.expected;
+  switch (expected.skill) {
+    case 'hr':
+      return verdict(answer.includes(expected.key) && answer.includes(`[${expected.cite}]`), answer);
+    case 'finance': {
+      const call = findCall(calls, 'expense_policy');
+      const parsed = parseJson(answer) as { approved?: unknown; amount?: unknown } | undefined;
+      const ok = call !== undefined && sameArgs(call.args, expected.call) && parsed?.approved === expected.verdict.approved && parsed.amount === expected.verdict.amount;
+      return verdict(ok, `${JSON.stringify(call?.args ?? null)} → ${answer}`);
+    }
+    case 'it': {
+      const call = findCall(calls, expected.call.name);
+      return verdict(call !== undefined && sameArgs(call.args, expected.call.args), JSON.stringify(calls.map((c) => ({ name: c.name, args: c.args }))));
+    }
+    case 'contracts':
+      return verdict(sameContract(parseJson(answer), expected.fields), answer);
+    case null:
+      return verdict(answer === GREETING_REPLY || answer === FALLBACK_REPLY, answer);
+  }
+}
