@@ -10,6 +10,7 @@ import { contractExamples, contractPassage } from './tasks/contracts.ts';
 import { financeExamples } from './tasks/finance.ts';
 import { hrExamples } from './tasks/hr.ts';
 import { itExamples } from './tasks/it.ts';
+import { copyingDrills } from './tasks/copying.ts';
 import { companyDialogues, smalltalkExamples } from './tasks/smalltalk.ts';
 import type { SkillName, TaskExample } from './tasks/task-example.ts';
 import { SKILL_NAMES } from './tasks/task-example.ts';
@@ -119,6 +120,8 @@ function pretrainingRows(world: World, seed: number, train: Awaited<ReturnType<t
   for (const person of world.people.train) prose.push(`${person.name} works in ${person.department} at the ${person.city} office, grade ${person.grade}.`);
   for (let i = 0; i < 3000; i++) prose.push(contractPassage(world, 'train', random).text);
   for (const skill of ['hr', 'finance', 'it'] as const) prose.push(...train[skill].map((e) => e.user));
+  const sentences = prose.flatMap((text) => text.split(/(?<=\.)\s+/)).filter((s) => s.length > 20 && !s.startsWith('#'));
+  prose.push(...copyingDrills(sentences, 6000, seed));
   const dialogues: PretrainRow[] = [
     ...train.smalltalk.map((e) => ({ messages: [{ role: 'system', content: AGENT_SYSTEM_PROMPT }, { role: 'user', content: e.user }, ...e.reference] })),
     ...companyDialogues(world, 2000, seed).map((d) => ({ messages: [{ role: 'system', content: AGENT_SYSTEM_PROMPT }, { role: 'user', content: d.user }, { role: 'assistant', content: d.assistant }] })),

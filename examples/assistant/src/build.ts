@@ -26,7 +26,7 @@ const { values: flags } = parseArgs({
   options: {
     from: { type: 'string', default: 'data' },
     'pretrain-steps': { type: 'string', default: '428' },
-    'skill-steps': { type: 'string', default: '100' },
+    'skill-steps': { type: 'string', default: '200' },
     only: { type: 'string' },
   },
 });
@@ -36,12 +36,10 @@ const runs = (step: Step) => (flags.only === undefined ? STEPS.indexOf(step) >= 
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 const work = (name: string) => join(BUILD_DIR, name);
-const card: string[] = [];
 
-/** Runs one `plugboard` CLI command from the repository root, progress on the terminal; records it for the model card. */
+/** Runs one `plugboard` CLI command from the repository root, progress on the terminal. */
 function plugboard(args: string[]): string {
   const shown = args.map((a) => (a.startsWith('/') ? relative(REPO, a) : a)).map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a));
-  card.push(`plugboard ${shown.join(' ')}`);
   console.error(`\n$ plugboard ${shown.join(' ')}`);
   return execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'packages/cli/src/main.ts'), ...args], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
 }
@@ -52,11 +50,11 @@ function trainResult(output: string): Record<string, unknown> {
 }
 
 /** How each skill is trained: the method per the issue's table, and sequence lengths that fit its longest example. */
-const SKILL_RECIPES: Record<SkillName, { method: string[]; sequence: number; batch: number; description: string; tools: string }> = {
-  hr: { method: ['--method', 'lora', '--rank', '16', '--alpha', '32', '--modules', 'q,k,v,o,gate,up,down'], sequence: 448, batch: 6, description: 'HR policy questions, answered from the handbook with a [doc#section] citation', tools: 'search_docs' },
-  finance: { method: ['--method', 'adapter', '--width', '64'], sequence: 288, batch: 8, description: 'Expense claims checked with expense_policy; a JSON verdict', tools: 'expense_policy' },
-  it: { method: ['--method', 'lora', '--rank', '16', '--alpha', '32', '--modules', 'q,k,v,o,gate,up,down'], sequence: 288, batch: 8, description: 'IT troubleshooting: reset_password or create_ticket', tools: 'reset_password,create_ticket' },
-  contracts: { method: ['--method', 'lisa', '--top-k', '3', '--probe', 'gradient', '--rank', '16', '--alpha', '32', '--modules', 'q,k,v,o,gate,up,down'], sequence: 288, batch: 8, description: 'Contract clause extraction: parties, start, term, notice, governing law as JSON', tools: '' },
+const SKILL_RECIPES: Record<SkillName, { method: string[]; sequence: number; batch: number; lr: string; description: string; tools: string }> = {
+  hr: { method: ['--method', 'lora', '--rank', '16', '--alpha', '32', '--modules', 'q,k,v,o,gate,up,down'], sequence: 448, batch: 6, lr: '0.01', description: 'HR policy questions, answered from the handbook with a [doc#section] citation', tools: 'search_docs' },
+  finance: { method: ['--method', 'adapter', '--width', '64'], sequence: 288, batch: 8, lr: '0.03', description: 'Expense claims checked with expense_policy; a JSON verdict', tools: 'expense_policy' },
+  it: { method: ['--method', 'lora', '--rank', '16', '--alpha', '32', '--modules', 'q,k,v,o,gate,up,down'], sequence: 288, batch: 8, lr: '0.01', description: 'IT troubleshooting: reset_password or create_ticket', tools: 'reset_password,create_ticket' },
+  contracts: { method: ['--method', 'lisa', '--top-k', '3', '--probe', 'gradient', '--rank', '16', '--alpha', '32', '--modules', 'q,k,v,o,gate,up,down'], sequence: 288, batch: 8, lr: '0.01', description: 'Contract clause extraction: parties, start, term, notice, governing law as JSON', tools: '' },
 };
 
 const started = performance.now();
@@ -64,16 +62,22 @@ mkdirSync(BUILD_DIR, { recursive: true });
 const data = runs('data') || runs('skills') || runs('router') ? await buildData(BUILD_DIR, WORLD_SEED) : null;
 if (data) console.error(`world and data: ${JSON.stringify(data.counts)}`);
 
-if (runs('tokenizer')) plugboard(['tokenizer', 'train', '--input', work('tokenizer-corpus.txt'), '--vocab', '4096', '--chat-template', 'compact', '--out', work('tokenizer')]);
-if (runs('init')) plugboard(['init-model', '--out', work('init'), '--tokenizer', work('tokenizer'), '--hidden', '256', '--layers', '6', '--heads', '8', '--kv-heads', '4', '--intermediate', '688', '--context', '1024', '--seed', String(WORLD_SEED)]);
-let pretrain: Record<string, unknown> | null = null;
+/** The base model's three commands, in order: what the build runs and what the model card records. */
+const BASE_COMMANDS = {
+  tokenizer: ['tokenizer', 'train', '--input', work('tokenizer-corpus.txt'), '--vocab', '4096', '--chat-template', 'compact', '--out', work('tokenizer')],
+  init: ['init-model', '--out', work('init'), '--tokenizer', work('tokenizer'), '--hidden', '256', '--layers', '6', '--heads', '8', '--kv-heads', '4', '--intermediate', '688', '--context', '1024', '--seed', String(WORLD_SEED)],
+  pretrain: ['train', '--base', work('init'), '--data', work('pretrain.jsonl'), '--method', 'full', '--steps', flags['pretrain-steps'], '--batch', '8', '--sequence', '512', '--lr', '0.002', '--seed', String(WORLD_SEED), '--out', work('base'), '--checkpoint-dir', work('ckpt-base'), '--checkpoint-every', '100'],
+};
+if (runs('tokenizer')) plugboard(BASE_COMMANDS.tokenizer);
+if (runs('init')) plugboard(BASE_COMMANDS.init);
 if (runs('pretrain')) {
   rmSync(work('ckpt-base'), { recursive: true, force: true });
-  pretrain = trainResult(
-    plugboard(['train', '--base', work('init'), '--data', work('pretrain.jsonl'), '--method', 'full', '--steps', flags['pretrain-steps'], '--batch', '8', '--sequence', '512', '--lr', '0.002', '--seed', String(WORLD_SEED), '--out', work('base'), '--checkpoint-dir', work('ckpt-base'), '--checkpoint-every', '100']),
-  );
+  plugboard(BASE_COMMANDS.pretrain);
 }
-if (runs('export')) exportBase(work('base'), SHIPPED.model);
+if (runs('export')) {
+  exportBase(work('base'), SHIPPED.model);
+  writeModelCard();
+}
 
 const skillResults: Record<string, Record<string, unknown>> = {};
 if (runs('skills') && data) {
@@ -85,7 +89,7 @@ if (runs('skills') && data) {
     skillResults[skill] = trainResult(
       plugboard([
         'train', '--base', SHIPPED.model, '--data', data.files.train[skill], ...recipe.method,
-        '--steps', flags['skill-steps'], '--batch', String(recipe.batch), '--sequence', String(recipe.sequence), '--lr', '0.002', '--seed', String(WORLD_SEED),
+        '--steps', flags['skill-steps'], '--batch', String(recipe.batch), '--sequence', String(recipe.sequence), '--lr', recipe.lr, '--seed', String(WORLD_SEED),
         '--out', out, '--checkpoint-dir', work(`skill-${skill}-ckpt`), '--name', skill, '--description', recipe.description,
         '--route-examples', data.files.routes[skill], '--out-of-scope', data.files.outOfScope, '--tools', recipe.tools, '--system-prompt', SKILL_PROMPTS[skill],
       ]),
@@ -94,7 +98,7 @@ if (runs('skills') && data) {
 }
 if (runs('router') && data) plugboard(['router', 'fit', '--skills', SHIPPED.skills, '--out-of-scope', data.files.outOfScope, '--out', SHIPPED.router]);
 
-writeModelCard({ pretrain, skills: skillResults, seconds: (performance.now() - started) / 1000 });
+if (Object.keys(skillResults).length > 0) console.error(JSON.stringify(skillResults, null, 2));
 console.error(`\nassistant built in ${((performance.now() - started) / 60000).toFixed(1)} min`);
 
 /** The pretrained base as the repo ships it: BF16 weights (half the bytes), config and tokenizer as trained. */
@@ -114,26 +118,29 @@ function exportBase(from: string, to: string): void {
   for (const file of ['metrics.json', 'loss-curve.svg', 'loss-curve.json']) if (existsSync(join(from, file))) cpSync(join(from, file), join(to, 'report', file));
 }
 
-/** MODEL_CARD.md: what the base is, how it was made (the exact commands and seed) and how training ended. */
-function writeModelCard(result: { pretrain: Record<string, unknown> | null; skills: Record<string, Record<string, unknown>>; seconds: number }): void {
-  const path = join(SHIPPED.model, 'MODEL_CARD.md');
-  const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
+/** MODEL_CARD.md: what the base is, how it is made (the exact commands and seed) and how its pretraining ended. */
+function writeModelCard(): void {
   const metrics = existsSync(join(SHIPPED.model, 'report', 'metrics.json')) ? readFileSync(join(SHIPPED.model, 'report', 'metrics.json'), 'utf8').trim() : '(not built)';
+  const shown = (args: string[]) => `plugboard ${args.map((a) => (a.startsWith('/') ? relative(REPO, a) : a)).join(' ')}`;
   const lines = [
-    '# acme-base — the assistant\'s pretrained base',
+    "# acme-base — the assistant's pretrained base",
     '',
     'A Llama-family decoder (hidden 256, 6 layers, 8 heads / 4 KV heads, MLP 688, tied embeddings, 1,024 positions, ~5M parameters, BF16) with a byte-level BPE tokenizer',
-    'trained on the generated Acme world: the handbook, a staff directory, the language of the tasks (users\' messages and contract passages, never an answer) and',
+    "trained on the generated Acme world: the handbook, a staff directory, the language of the tasks (users' messages and contract passages, never an answer) and",
     'dialogues in the compact ChatML tools template (greetings, declined out-of-scope questions, company facts). It knows the format and the world\'s words, not the skills:',
-    'those are the adapters in `../skills/`. It is made from scratch by `pnpm assistant:build` (seed ' + WORLD_SEED + '); nothing is downloaded. MIT, like the repo.',
+    `those are the adapters in \`../skills/\`. It is made from scratch by \`pnpm assistant:build\` (world seed ${WORLD_SEED}); nothing is downloaded. MIT, like the repo.`,
     '',
-    '## How it was built',
+    '## How it is built',
+    '',
+    '`pnpm assistant:build` generates the world and its data (`examples/assistant/src/build-data.ts`), then runs:',
     '',
     '```sh',
-    ...card,
+    shown(BASE_COMMANDS.tokenizer),
+    shown(BASE_COMMANDS.init),
+    shown(BASE_COMMANDS.pretrain),
     '```',
     '',
-    `Build time of this run: ${(result.seconds / 60).toFixed(1)} min on ${process.env.BUILD_MACHINE ?? 'this machine'}.`,
+    'and writes the weights as BF16. The skills are trained on this folder (their packages pin its fingerprint).',
     '',
     '## Pretraining metrics (report/metrics.json)',
     '',
@@ -141,8 +148,6 @@ function writeModelCard(result: { pretrain: Record<string, unknown> | null; skil
     metrics,
     '```',
     '',
-    ...(Object.keys(result.skills).length > 0 ? ['## Skills', '', '```json', JSON.stringify(result.skills, null, 2), '```', ''] : []),
   ];
-  // a partial rebuild (--from/--only) keeps what it did not redo
-  writeFileSync(path, card.length === 0 && previous !== '' ? previous : `${lines.join('\n')}\n`);
+  writeFileSync(join(SHIPPED.model, 'MODEL_CARD.md'), `${lines.join('\n')}\n`);
 }
