@@ -6,7 +6,7 @@ import { PlugboardError } from '@plugboard/core';
 import { EvalStrategySchema, fitRouterFile, generateMultiDomainDataset, runRouterEval, writeRouterFile } from '@plugboard/router';
 import type { EvalStrategy, Route, ThresholdObjective } from '@plugboard/router';
 import { readRoutesFile } from '@plugboard/router';
-import { SkillRegistry, readTextExamples, skillRoute } from '@plugboard/skills';
+import { SkillRegistry, readTextExamples } from '@plugboard/skills';
 import { intFlag, numberFlag } from '../flags/number-flags.ts';
 
 interface RouteFlags {
@@ -23,11 +23,18 @@ const fraction = (raw: string): number => {
   return value;
 };
 
-/** Routes from a routes file or a skills folder, plus out-of-scope texts from the file and --out-of-scope. */
+/**
+ * Routes from a routes file or a skills folder, plus out-of-scope texts: the routes file's
+ * or the skills' manifests' (`routing.outOfScope`), then those of --out-of-scope.
+ */
 async function routesOf(flags: RouteFlags): Promise<{ routes: Route[]; outOfScope: string[] }> {
   if (Boolean(flags.routes) === Boolean(flags.skills)) throw new PlugboardError('INVALID_ARGUMENT', 'give exactly one of --routes FILE or --skills DIR');
   const extra = flags.outOfScope === undefined ? [] : readTextExamples(flags.outOfScope, 'out-of-scope texts');
-  if (flags.skills) return { routes: new SkillRegistry().addFolder(flags.skills).map(skillRoute), outOfScope: extra };
+  if (flags.skills) {
+    const registry = new SkillRegistry();
+    registry.addFolder(flags.skills);
+    return { routes: registry.routes(), outOfScope: [...new Set([...registry.outOfScope(), ...extra])] };
+  }
   const file = await readRoutesFile(flags.routes as string);
   return { routes: file.routes, outOfScope: [...file.outOfScope, ...extra] };
 }
@@ -43,7 +50,7 @@ function objectiveOf(flags: RouteFlags): ThresholdObjective | undefined {
 function routeOptions(command: Command): Command {
   return command
     .option('--routes <file>', 'routes JSON: [{name, examples, keywords?}] or {routes, outOfScope}')
-    .option('--skills <dir>', "a folder of skill packages: their manifests' routing sections are the routes")
+    .option('--skills <dir>', "a folder of skill packages: their manifests' routing sections are the routes (routing.outOfScope: out-of-scope texts)")
     .option('--out-of-scope <file>', 'out-of-scope texts for the threshold: one per line or {"text"} JSONL')
     .option('--target-oos-recall <x>', 'operating point: the lowest threshold that rejects this share of the out-of-scope texts', fraction)
     .option('--target-in-scope <x>', 'operating point: the highest threshold that still accepts this share of in-scope texts', fraction);
