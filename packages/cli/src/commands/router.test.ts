@@ -2,8 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRouterFile } from '@plugboard/router';
-import { writeFixtureModel } from '@plugboard/core/testing';
+import { loadModel } from '@plugboard/core';
+import { PlugboardEmbeddings, loadRouterFile, runRouterEval } from '@plugboard/router';
+import { TINY_SHAPES, ensureFixtureModel, writeFixtureModel } from '@plugboard/core/testing';
 import { writeFixtureSkill } from '@plugboard/skills/testing';
 import { runCliSync } from '../testing/run-cli.ts';
 
@@ -77,4 +78,59 @@ describe('plugboard router', () => {
     expect(learned.route('will it snow tomorrow').route).toBe('weather');
     expect(learned.route('list all tables in the database').route).toBe('sql');
   });
+
+  it('evaluates --strategy embedding on the base model given with --model, exactly as the in-process router on model.embed does', async () => {
+    const model = ensureFixtureModel(join(dir, 'embedding-model'), { ...TINY_SHAPES, architecture: 'qwen2' });
+    const routes = [
+      { name: 'weather', examples: ['rain forecast tomorrow', 'sunny weather today', 'snow this weekend', 'cold weather tonight'] },
+      { name: 'billing', examples: ['refund my payment', 'card charged twice', 'update billing card', 'invoice payment due'] },
+      { name: 'travel', examples: ['book a flight to rome', 'hotel in rome', 'train tickets to oslo', 'cheap hotel near the airport'] },
+    ];
+    const outOfScope = ['who wrote hamlet', 'tell me a joke', 'what is the capital of peru'];
+    const data = [
+      { text: 'will it rain on friday', label: 'weather' },
+      { text: 'I was charged twice', label: 'billing' },
+      { text: 'flight to oslo', label: 'travel' },
+      { text: 'snow in rome tomorrow', label: 'weather' },
+      { text: 'play some jazz', label: null },
+    ];
+    const routesFile = join(dir, 'embedding-routes.json');
+    const dataFile = join(dir, 'embedding-data.jsonl');
+    writeFileSync(routesFile, JSON.stringify({ routes, outOfScope }));
+    writeFileSync(dataFile, data.map((d) => JSON.stringify(d)).join('\n'));
+
+    const run = cli('router', 'eval', '--routes', routesFile, '--data', dataFile, '--strategy', 'embedding', '--model', model.dir);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.strategy).toBe('embedding');
+    expect(result.embedder.id).toMatch(/^plugboard:qwen2:[0-9a-f]{16}$/);
+    expect(result.metrics.examples).toBe(data.length);
+
+    // the same evaluation in process, on the fixture model's embed(): the same calibration and decisions
+    const loaded = await loadModel(model.dir, { hiddenStates: true });
+    try {
+      const expected = await runRouterEval({ routes, outOfScope, data, strategy: 'embedding', embedder: new PlugboardEmbeddings({ model: loaded }) });
+      expect(result.calibration.calibration.temperature).toBeCloseTo(expected.calibration?.calibration.temperature as number, 4);
+      expect(result.calibration.calibration.threshold).toBeCloseTo(expected.calibration?.calibration.threshold as number, 4);
+      expect(result.metrics.confusion).toEqual(expected.metrics.confusion);
+    } finally {
+      await loaded.dispose();
+    }
+  });
+
+  it('refuses --strategy embedding without --model, --model for another strategy, and embedding router files', () => {
+    const routesFile = join(dir, 'embedding-routes.json');
+    const dataFile = join(dir, 'embedding-data.jsonl');
+    const noModel = cli('router', 'eval', '--routes', routesFile, '--data', dataFile, '--strategy', 'embedding');
+    expect(noModel.code).toBe(1);
+    expect(noModel.stderr).toMatch(/--model DIR.*\[INVALID_ARGUMENT\]/);
+    const stray = cli('router', 'eval', '--routes', routesFile, '--data', dataFile, '--model', join(dir, 'embedding-model'));
+    expect(stray.code).toBe(1);
+    expect(stray.stderr).toMatch(/--model is for --strategy embedding.*\[INVALID_ARGUMENT\]/);
+    const fit = cli('router', 'fit', '--routes', routesFile, '--strategy', 'embedding', '--out', join(dir, 'embedding-router.json'));
+    expect(fit.code).toBe(1);
+    expect(fit.stderr).toMatch(/router files store linear routers only.*\[UNSUPPORTED_FEATURE\]/);
+    expect(existsSync(join(dir, 'embedding-router.json'))).toBe(false);
+  });
 });
+

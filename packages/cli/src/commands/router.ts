@@ -8,6 +8,7 @@ import type { EvalStrategy, Route, ThresholdObjective } from '@plugboard/router'
 import { readRoutesFile } from '@plugboard/router';
 import { SkillRegistry, readTextExamples } from '@plugboard/skills';
 import { intFlag, numberFlag } from '../flags/number-flags.ts';
+import { loadModelEmbeddings, type LoadedModelEmbeddings } from './model-embeddings.ts';
 
 interface RouteFlags {
   routes?: string;
@@ -47,6 +48,16 @@ function objectiveOf(flags: RouteFlags): ThresholdObjective | undefined {
   return undefined;
 }
 
+/** The base model's embeddings for the embedding strategy; --model belongs to it alone. */
+async function embedderFor(strategy: EvalStrategy, model: string | undefined): Promise<LoadedModelEmbeddings | undefined> {
+  if (strategy !== 'embedding') {
+    if (model !== undefined) throw new PlugboardError('INVALID_ARGUMENT', `--model is for --strategy embedding (its embeddings route); the ${strategy} strategy does not use a model`);
+    return undefined;
+  }
+  if (model === undefined) throw new PlugboardError('INVALID_ARGUMENT', '--strategy embedding routes by a model\'s embeddings: give the base model with --model DIR');
+  return loadModelEmbeddings(model);
+}
+
 function routeOptions(command: Command): Command {
   return command
     .option('--routes <file>', 'routes JSON: [{name, examples, keywords?}] or {routes, outOfScope}')
@@ -65,20 +76,34 @@ export function registerRouter(program: Command): void {
   )
     .requiredOption('--data <file>', 'evaluation data, JSONL')
     .addOption(new Option('--strategy <name>', 'routing strategy').choices(EvalStrategySchema.options).default('linear'))
+    .option('--model <dir>', "the base model whose embeddings (mean-pooled last hidden states) the embedding strategy routes by")
     .option('--svg <file>', 'also write the confusion matrix as an SVG picture')
     .option('--curve-svg <file>', 'also write the in-scope accuracy / out-of-scope recall trade-off as an SVG picture')
-    .action(async (flags: RouteFlags & { data: string; strategy: EvalStrategy; svg?: string; curveSvg?: string }) => {
+    .action(async (flags: RouteFlags & { data: string; strategy: EvalStrategy; model?: string; svg?: string; curveSvg?: string }) => {
       const { routes, outOfScope } = await routesOf(flags);
       const objective = objectiveOf(flags);
-      const result = await runRouterEval({ routes, outOfScope, dataFile: flags.data, strategy: flags.strategy, calibration: objective === undefined ? undefined : { objective } });
-      if (flags.svg) writeFileSync(flags.svg, result.confusionSvg);
-      if (flags.curveSvg) writeFileSync(flags.curveSvg, result.tradeOffSvg);
-      const { confusionSvg: _svg, tradeOffSvg: _curve, ...printable } = result;
-      process.stdout.write(`${JSON.stringify(printable, null, 2)}\n`);
+      const embedder = await embedderFor(flags.strategy, flags.model);
+      try {
+        const result = await runRouterEval({ routes, outOfScope, dataFile: flags.data, strategy: flags.strategy, embedder: embedder?.embeddings, calibration: objective === undefined ? undefined : { objective } });
+        if (flags.svg) writeFileSync(flags.svg, result.confusionSvg);
+        if (flags.curveSvg) writeFileSync(flags.curveSvg, result.tradeOffSvg);
+        const { confusionSvg: _svg, tradeOffSvg: _curve, ...printable } = result;
+        const described = embedder === undefined ? printable : { ...printable, embedder: { id: embedder.embeddings.embedderId, description: embedder.description } };
+        process.stdout.write(`${JSON.stringify(described, null, 2)}\n`);
+      } finally {
+        await embedder?.dispose();
+      }
     });
   routeOptions(router.command('fit').description('fit and calibrate a linear router on routes or skills and store it (loadRouterFile refits it when the skills change)'))
     .requiredOption('--out <file>', 'router file to write (router.json)')
-    .action(async (flags: RouteFlags & { out: string }) => {
+    .addOption(new Option('--strategy <name>', 'routing strategy (router files hold linear routers)').choices(['linear', 'embedding']).default('linear'))
+    .action(async (flags: RouteFlags & { out: string; strategy: 'linear' | 'embedding' }) => {
+      if (flags.strategy === 'embedding') {
+        throw new PlugboardError(
+          'UNSUPPORTED_FEATURE',
+          'router files store linear routers only: an embedding router is a set of vectors from one model and is fitted where that model runs (EmbeddingRouter with PlugboardEmbeddings and fitCalibrated); measure one with `plugboard router eval --strategy embedding --model DIR`, or fit --strategy linear',
+        );
+      }
       const { routes, outOfScope } = await routesOf(flags);
       const objective = objectiveOf(flags);
       const { file, report } = await fitRouterFile({ routes, outOfScope, calibration: objective === undefined ? undefined : { objective } });
