@@ -30,7 +30,16 @@ async function run(seed: number, objective?: ThresholdObjective) {
   return { metrics: await evaluateRouter(router, dataset.test, { fitMs }), fitMs };
 }
 
-const rows = [];
+interface Row {
+  seed: number;
+  top1: number | null;
+  in_scope_at_oos_recall_0_6: number | null;
+  balanced: { in_scope: number | null; oos_recall: number | null };
+  target_oos_recall_0_6: { in_scope: number | null; oos_recall: number | null };
+  fit_ms: number;
+}
+
+const rows: Row[] = [];
 for (const seed of seeds) {
   const balanced = await run(seed);
   const at60 = await run(seed, { kind: 'oos-recall', target: 0.6 });
@@ -45,7 +54,7 @@ for (const seed of seeds) {
   });
   process.stderr.write(`seed ${seed} done\n`);
 }
-const mean = (pick: (r: (typeof rows)[number]) => number | null) => round(rows.reduce((a, r) => a + (pick(r) ?? 0), 0) / rows.length);
+const mean = (pick: (r: Row) => number | null) => round(rows.reduce((a, r) => a + (pick(r) ?? 0), 0) / rows.length);
 process.stdout.write(
   `${JSON.stringify({ router: args.includes('--baseline') ? 'baseline (softmax)' : 'linear (defaults)', seeds, mean_top1: mean((r) => r.top1), mean_in_scope_at_oos_recall_0_6: mean((r) => r.in_scope_at_oos_recall_0_6), rows })}\n`,
 );
