@@ -40,7 +40,7 @@ interface Fitted {
   model: LinearClassifier;
 }
 
-/** TF-IDF word + char n-grams → multinomial logistic regression. Synchronous and sub-millisecond. */
+/** TF-IDF word + char n-grams → a one-vs-rest squared-hinge SVM (or softmax regression, `training.loss`). Synchronous and sub-millisecond. */
 export class LinearRouter implements SyncRouter, Calibratable {
   readonly strategy = 'linear';
   calibration: Calibration;
