@@ -27,6 +27,8 @@ export interface FixtureSkillOptions {
   seed?: number;
   examples?: readonly string[];
   keywords?: readonly string[];
+  /** `routing.outOfScope`: texts that are not this skill's */
+  outOfScope?: readonly string[];
   systemPrompt?: string;
   tools?: readonly string[];
   generation?: GenerationDefaults;
@@ -85,7 +87,7 @@ export function writeFixtureSkill(dir: string, options: FixtureSkillOptions): Fi
       description: `fixture skill ${name}`,
       adapter: { kind, path: adapterPath, format },
       baseModel: { name: options.baseModelName ?? 'fixture-base', fingerprint: options.baseFingerprint },
-      routing: { examples: options.examples ?? [`a request for ${name}`], keywords: options.keywords },
+      routing: { examples: options.examples ?? [`a request for ${name}`], keywords: options.keywords, outOfScope: options.outOfScope },
       systemPrompt: options.systemPrompt ?? `You are the ${name} skill.`,
       tools: options.tools,
       generation: options.generation ?? {},

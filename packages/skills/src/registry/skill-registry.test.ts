@@ -75,6 +75,16 @@ describe('SkillRegistry', () => {
     ]);
   });
 
+  it("merges the manifests' out-of-scope texts, leaving out repeats and any text another skill routes", () => {
+    const folder = join(root, 'oos-folder');
+    writeFixtureSkill(join(folder, 'sql'), { config: model.config, name: 'sql', examples: ['count the users'], outOfScope: ['write a poem about spring', 'what is the capital of france'] });
+    writeFixtureSkill(join(folder, 'writer'), { config: model.config, name: 'writer', examples: ['Write a poem about spring'], outOfScope: ['What is the capital of France ', 'convert 3 miles to km'] });
+    writeFixtureSkill(join(folder, 'math'), { config: model.config, name: 'math', examples: ['integrate x^2'] });
+    const registry = new SkillRegistry();
+    registry.addFolder(folder);
+    expect(registry.outOfScope()).toEqual(['what is the capital of france', 'convert 3 miles to km']);
+  });
+
   it('validates every skill against a base model, one report each', () => {
     const registry = new SkillRegistry();
     registry.add(sqlDir);

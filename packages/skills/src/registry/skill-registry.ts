@@ -12,7 +12,7 @@ import type { SkillProblem } from '../manifest/skill-problem.ts';
 import { skillProblems } from '../manifest/skill-problems.ts';
 import { PACKAGE_JSON_FILE, PACKAGE_MANIFEST_FIELD, SKILL_MANIFEST_FILE } from '../manifest/read-manifest.ts';
 import { readJsonInside } from '../manifest/read-json-inside.ts';
-import { skillRoute } from './skill-route.ts';
+import { skillRoute, skillsOutOfScope } from './skill-route.ts';
 import type { SkillRoute } from './skill-route.ts';
 
 export interface SkillReport {
@@ -101,6 +101,11 @@ export class SkillRegistry {
   /** The router's routes, one per skill: name, routing examples and keywords from the manifests. */
   routes(): SkillRoute[] {
     return this.list().map(skillRoute);
+  }
+
+  /** The skills' out-of-scope texts for the router's threshold (see `skillsOutOfScope`). */
+  outOfScope(): string[] {
+    return skillsOutOfScope(this.list());
   }
 
   /** A report per skill against a base model (a model folder, or config + fingerprint). Reads each adapter's weights once. */

@@ -6,7 +6,8 @@ import type { SyncRouter } from '../router.ts';
 import { validateRoutes } from '../validate-routes.ts';
 import { z } from 'zod';
 import { CalibrationSchema } from '../calibration/calibration.ts';
-import { SoftmaxRegression, SoftmaxStateSchema, type TrainingOptions } from './softmax-regression.ts';
+import { LinearClassifier, LinearClassifierStateSchema } from './linear-classifier.ts';
+import { trainLinearClassifier, type TrainingOptions } from './linear-training.ts';
 import { appendDense, type SparseVector } from './sparse-vector.ts';
 import { TfidfStateSchema, TfidfVectorizer, type TfidfOptions } from './tfidf-vectorizer.ts';
 
@@ -15,7 +16,7 @@ export const LinearRouterStateSchema = z.object({
   labels: z.array(z.string().min(1)).min(1),
   calibration: CalibrationSchema,
   vectorizer: TfidfStateSchema,
-  model: SoftmaxStateSchema,
+  model: LinearClassifierStateSchema,
 });
 export type LinearRouterState = z.infer<typeof LinearRouterStateSchema>;
 
@@ -36,10 +37,10 @@ export interface LinearRouterOptions {
 
 interface Fitted {
   vectorizer: TfidfVectorizer;
-  model: SoftmaxRegression;
+  model: LinearClassifier;
 }
 
-/** TF-IDF word + char n-grams → multinomial logistic regression. Synchronous and sub-millisecond. */
+/** TF-IDF word + char n-grams → a one-vs-rest squared-hinge SVM (or softmax regression, `training.loss`). Synchronous and sub-millisecond. */
 export class LinearRouter implements SyncRouter, Calibratable {
   readonly strategy = 'linear';
   calibration: Calibration;
@@ -67,7 +68,7 @@ export class LinearRouter implements SyncRouter, Calibratable {
     const { vectorizer, vectors } = TfidfVectorizer.fitTransform(texts, this.options.features);
     const dimension = vectorizer.dimension + (this.options.dense?.dimension ?? 0);
     const inputs = vectors.map((vector, i) => this.withDense(vector, vectorizer, texts[i]));
-    const model = SoftmaxRegression.train(inputs, targets, routes.length, dimension, this.options.training);
+    const model = trainLinearClassifier(inputs, targets, routes.length, dimension, this.options.training);
     this.fitted = { vectorizer, model };
     this.names = routes.map((r) => r.name);
   }
@@ -81,7 +82,7 @@ export class LinearRouter implements SyncRouter, Calibratable {
 
   static fromJSON(state: LinearRouterState, options: Omit<LinearRouterOptions, 'dense' | 'calibration'> = {}): LinearRouter {
     const vectorizer = TfidfVectorizer.fromJSON(state.vectorizer);
-    const model = SoftmaxRegression.fromJSON(state.model);
+    const model = LinearClassifier.fromJSON(state.model);
     if (model === undefined || model.dimension !== vectorizer.dimension || model.classes !== state.labels.length) {
       throw new PlugboardError('DATA_INVALID', `The stored linear router is inconsistent (weights for ${state.model.classes} classes × ${state.model.dimension} features, ${state.labels.length} labels, ${vectorizer.dimension} features); fit it again.`);
     }

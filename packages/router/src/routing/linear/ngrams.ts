@@ -5,8 +5,8 @@ export const NgramOptionsSchema = z.object({
   /** Word n-gram orders, e.g. [1, 2] for unigrams and bigrams. */
   wordNgrams: z.array(z.number().int().min(1)).default([1, 2]),
   /** Character n-gram length range, taken inside each word padded with spaces (like sklearn's char_wb). */
-  charMin: z.number().int().min(1).default(3),
-  charMax: z.number().int().min(1).default(5),
+  charMin: z.number().int().min(1).default(2),
+  charMax: z.number().int().min(1).default(4),
 });
 export type NgramOptions = z.infer<typeof NgramOptionsSchema>;
 

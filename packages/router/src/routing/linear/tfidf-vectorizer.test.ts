@@ -3,13 +3,19 @@ import { countNgrams, NgramOptionsSchema } from './ngrams.ts';
 import { TfidfVectorizer } from './tfidf-vectorizer.ts';
 
 describe('n-gram features', () => {
-  it('counts word unigrams, bigrams and char 3–5-grams inside padded, normalized words', () => {
+  it('counts word unigrams, bigrams and char 2–4-grams (the defaults) inside padded, normalized words', () => {
     const { words, chars } = countNgrams('Café, CAFÉ!', NgramOptionsSchema.parse({}));
     expect([...words]).toEqual([['cafe', 2], ['cafe cafe', 1]]);
-    // " cafe " → 3-grams: " ca", "caf", "afe", "fe "; 4-grams: " caf", "cafe", "afe "; 5-grams: " cafe", "cafe ".
-    expect(chars.size).toBe(9);
+    // " cafe " → 2-grams: " c", "ca", "af", "fe", "e "; 3-grams: " ca", "caf", "afe", "fe "; 4-grams: " caf", "cafe", "afe ".
+    expect(chars.size).toBe(12);
     expect(chars.get('caf')).toBe(2);
     expect(chars.has('e c')).toBe(false);
+  });
+
+  it('takes other char n-gram ranges', () => {
+    const { chars } = countNgrams('cafe', NgramOptionsSchema.parse({ charMin: 3, charMax: 5 }));
+    // 3-grams: " ca", "caf", "afe", "fe "; 4-grams: " caf", "cafe", "afe "; 5-grams: " cafe", "cafe ".
+    expect([...chars.keys()].sort()).toEqual([' ca', ' caf', ' cafe', 'afe', 'afe ', 'caf', 'cafe', 'cafe ', 'fe '].sort());
   });
 });
 

@@ -6,9 +6,9 @@ export const TfidfOptionsSchema = NgramOptionsSchema.extend({
   /** Drop n-grams seen in fewer training texts than this. */
   minDf: z.number().int().min(1).default(1),
   /** Keep at most this many n-grams per block (word, char), the most frequent by document frequency. */
-  maxFeaturesPerBlock: z.number().int().positive().default(1 << 17),
+  maxFeaturesPerBlock: z.number().int().positive().default(1 << 15),
   /** Share of the vector's squared norm given to the character block (the rest goes to words). */
-  charShare: z.number().min(0).max(1).default(0.5),
+  charShare: z.number().min(0).max(1).default(0.6),
 });
 export type TfidfOptions = z.infer<typeof TfidfOptionsSchema>;
 
