@@ -51,6 +51,7 @@ export class ContinuousBatcher {
   private readonly decoding: BatchedRequest[] = [];
   private readonly batch: KvCache;
   private running: Promise<void> | null = null;
+  private most = 0;
 
   constructor(
     private readonly host: GenerationHost,
@@ -67,6 +68,11 @@ export class ContinuousBatcher {
   /** Requests decoding now, prefilling, and waiting for a row. */
   get load(): { decoding: number; prefilling: number; waiting: number } {
     return { decoding: this.decoding.length, prefilling: this.prefilling.length, waiting: this.waiting.length };
+  }
+
+  /** The most rows one decode step has run since this batcher was made. */
+  get mostRows(): number {
+    return this.most;
   }
 
   /**
@@ -98,7 +104,8 @@ export class ContinuousBatcher {
 
   private kick(): void {
     if (this.running !== null) return;
-    this.running = this.loop().finally(() => {
+    // a bug in the loop must not strand the requests (their streams would wait forever): they fail with it
+    this.running = this.loop().catch((error: unknown) => this.failAll(error)).finally(() => {
       this.running = null;
       if (this.waiting.length + this.prefilling.length + this.decoding.length > 0) this.kick();
     });
@@ -113,6 +120,14 @@ export class ContinuousBatcher {
       // a step that awaited nothing (every newcomer refused at once) must still let the event loop run
       if (this.decoding.length === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  }
+
+  private failAll(error: unknown): void {
+    for (const entry of [...this.waiting, ...this.prefilling, ...this.decoding]) entry.fail(error);
+    this.waiting.length = 0;
+    this.prefilling.length = 0;
+    this.decoding.length = 0;
+    while (this.batch.batch > 0) this.batch.removeRow(this.batch.batch - 1);
   }
 
   /** Aborted or closed requests leave wherever they are, settled as ABORTED. */
@@ -176,6 +191,7 @@ export class ContinuousBatcher {
   /** One decode run over every decoding row; finished rows leave the batch. */
   private async decodeStep(): Promise<void> {
     const rows = this.decoding.map((entry) => ({ tokens: [entry.row.lastToken], adapterSlot: entry.request.adapterSlot ?? 0 }));
+    this.most = Math.max(this.most, rows.length);
     let output;
     try {
       output = await runStep(this.host.session, this.batch, rows, this.host.slotFeeds());
