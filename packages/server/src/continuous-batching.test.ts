@@ -64,7 +64,12 @@ async function request(c: Case, disconnectAfter?: number): Promise<Reply | 'abor
     let chunks = 0;
     for (let part = await reader.read(); !part.done; part = await reader.read()) {
       raw += decoder.decode(part.value, { stream: true });
-      if (disconnectAfter !== undefined && ++chunks >= disconnectAfter) abort.abort();
+      if (disconnectAfter !== undefined && ++chunks >= disconnectAfter) {
+        // go away without reading on: a read after abort() can stay pending forever in undici when the body had just ended
+        abort.abort();
+        void reader.cancel().catch(() => undefined);
+        return 'aborted';
+      }
     }
     const events = raw.split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)) as { choices: Array<{ delta: { content?: string }; finish_reason: string | null }>; usage?: { completion_tokens: number; prompt_tokens: number } });
     const usage = events.find((e) => e.usage !== undefined)?.usage;
