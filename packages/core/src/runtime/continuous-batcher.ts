@@ -97,11 +97,6 @@ export class ContinuousBatcher {
     return new GenerationStream(entry.tokens());
   }
 
-  /** Resolves once nothing is running (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.running !== null) await this.running;
-  }
-
   private kick(): void {
     if (this.running !== null) return;
     // a bug in the loop must not strand the requests (their streams would wait forever): they fail with it
