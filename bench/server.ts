@@ -1,6 +1,6 @@
 /**
- * Server benchmark: `plugboard serve` (model in a worker thread, one generation
- * at a time — no continuous batching yet) under 1, 4, 8, 16 concurrent
+ * Server benchmark: `plugboard serve` (model in a worker thread, concurrent
+ * requests in one continuous decode batch) under 1, 4, 8, 16 concurrent
  * streaming clients, each pinned to its own rank-16 LoRA skill; /health is
  * polled during the load. Prints one JSON object on stdout.
  * Run: pnpm bench:server [--preset tiny|qwen2.5-0.5b] [--dtype fp32|int8|int4] [--clients 1,4,8,16]
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
         log(JSON.stringify(row));
         rows.push(row);
       }
-      printResult({ host: `${cpus().length}x ${cpus()[0]?.model ?? 'cpu'}`, preset, dtype, new_tokens: NEW_TOKENS, scheduling: 'one generation at a time in one model worker (no continuous batching)', rows });
+      printResult({ host: `${cpus().length}x ${cpus()[0]?.model ?? 'cpu'}`, preset, dtype, new_tokens: NEW_TOKENS, scheduling: 'continuous batching in one model worker (limits.batch rows, prompts prefilled alone between decode steps)', rows });
     } finally {
       await server.close();
     }

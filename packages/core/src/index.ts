@@ -71,6 +71,7 @@ export * from './reference/random-model.ts';
 export { CHATML_COMPACT_TOOLS_TEMPLATE, CHATML_TOOLS_TEMPLATE } from './fixtures/chatml-template.ts';
 export * from './runtime/compare-with-reference.ts';
 export * from './runtime/conversation.ts';
+export * from './runtime/continuous-batcher.ts';
 export * from './runtime/kv-provenance.ts';
 export * from './tensor/transpose.ts';
 

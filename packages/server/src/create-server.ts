@@ -62,7 +62,7 @@ export async function createServer(options: ServerOptions): Promise<PlugboardSer
     config,
     rollouts: new Map(),
     access: new TenantAccess([], undefined),
-    queue: new GenerationQueue(config.limits.queue),
+    queue: new GenerationQueue(config.limits.queue, config.limits.batch),
     metrics: new ServerMetrics(),
     skillRoots: [options.skillsDir, ...config.skillRoots].map((p) => realpathSync(p)),
     baseName: options.host.describe().model,
@@ -86,7 +86,9 @@ export async function createServer(options: ServerOptions): Promise<PlugboardSer
   });
   app.get('/health', async () => ({ status: 'ok', queue: context.queue.depth }));
   app.get('/metrics', async (_request, reply) => {
-    const bank = await context.host.bankState();
+    const [bank, batch] = await Promise.all([context.host.bankState(), context.host.batchState()]);
+    context.metrics.batchRows.set(batch.decoding);
+    context.metrics.batchPrefilling.set(batch.prefilling);
     context.metrics.resident.set(bank.resident.length);
     context.metrics.swaps.set(bank.swaps);
     context.metrics.queueDepth.set(context.queue.depth);

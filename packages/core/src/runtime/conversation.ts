@@ -26,6 +26,13 @@ export interface TurnOptions extends GenerateOptions {
   adapterFrom?: number;
 }
 
+/**
+ * Runs a turn's row over the conversation's cache: `generateRows` alone (the
+ * default), or a ContinuousBatcher shared with other requests
+ * (`(row, options, cache) => batcher.generate(row, options, cache)`).
+ */
+export type TurnRunner = (row: RowRequest, options: GenerateOptions, cache: KvCache) => GenerationStream<GeneratedToken, GenerationResult[]>;
+
 export interface TurnStats {
   /** cached tokens reused as they were */
   reused: number;
@@ -52,8 +59,14 @@ export class Conversation {
   private busy = false;
   lastTurn: TurnStats = { reused: 0, prefilled: 0 };
 
-  constructor(private readonly host: GenerationHost) {
+  private readonly runner: TurnRunner;
+
+  constructor(
+    private readonly host: GenerationHost,
+    runner?: TurnRunner,
+  ) {
     this.cache = KvCache.empty(host.config, 1);
+    this.runner = runner ?? ((row, options, cache) => generateRows(host, [row], options, cache));
   }
 
   /** Every token of the conversation so far. */
@@ -113,7 +126,7 @@ export class Conversation {
     const generated: TurnToken[] = [];
     let failed = true;
     try {
-      const stream = generateRows(this.host, [row], generation, this.cache);
+      const stream = this.runner(row, generation, this.cache);
       for await (const token of stream) {
         generated.push({ token: token.tokenId, adapter: id });
         yield token;

@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { PlugboardError } from '../errors/plugboard-error.ts';
-import type { FinishReason, GenerationResult, ModelEventEmitter } from '../events/model-events.ts';
+import type { GenerationResult, ModelEventEmitter } from '../events/model-events.ts';
 import type { ModelConfig } from '../hf/config.ts';
 import type { Tokenizer } from '../hf/tokenizer.ts';
-import { StreamDecoder } from '../hf/stream-decoder.ts';
-import { decodableVocab } from '../sampling/decodable-vocab.ts';
-import { createSampler } from '../sampling/sampler.ts';
 import type { SamplingOptions, SamplingOptionsInput } from '../sampling/sampling-options.ts';
 import { parseSamplingOptions } from '../sampling/sampling-options.ts';
-import { StopStringMatcher } from '../sampling/stop-string-matcher.ts';
 import type { ConstraintSpec } from '../constrained/constraint-spec.ts';
 import { compileConstraint } from '../constrained/compile-constraint.ts';
-import { ConstrainedRow } from '../constrained/constrained-row.ts';
+import { abortedError } from './aborted-error.ts';
+import { emitToken } from './emit-token.ts';
+import { GenerationRow, rowPolicyOf } from './generation-row.ts';
+import { rowLogits } from './row-logits.ts';
 import { GenerationStream } from './generation-stream.ts';
 import { KvCache } from './kv-cache.ts';
 import type { StepOutput, StepRow } from './step.ts';
@@ -72,33 +71,6 @@ export function generateRows(
   return new GenerationStream(generationLoop(host, rows, options, cache ?? KvCache.empty(host.config, rows.length)));
 }
 
-class RowState {
-  readonly generated: number[] = [];
-  text = '';
-  finish: FinishReason | null = null;
-  stoppedBy: string | number | null = null;
-  firstTokenAt = 0;
-
-  constructor(
-    /** cached context + prefilled tokens */
-    readonly prompt: number[],
-    /** tokens this request prefilled */
-    readonly prefilled: number,
-    readonly decoder: StreamDecoder,
-    readonly stops: StopStringMatcher,
-  ) {
-    this.context = [...prompt];
-  }
-
-  /** prompt + generated, grown in place (the repetition penalty reads it every step) */
-  readonly context: number[];
-
-  accept(token: number): void {
-    this.generated.push(token);
-    this.context.push(token);
-  }
-}
-
 /**
  * Everything that can refuse a generation before it computes anything:
  * options, prompts (empty, bad token ids, longer than the context) and an
@@ -127,24 +99,16 @@ export function checkGeneration(host: GenerationHost, requests: readonly RowRequ
   return sampling;
 }
 
-function abortedError(signal: AbortSignal): PlugboardError {
-  return new PlugboardError('ABORTED', 'generation was aborted', { cause: signal.reason });
-}
-
 async function* generationLoop(
   host: GenerationHost,
   requests: RowRequest[],
   options: GenerateOptions,
   cache: KvCache,
 ): AsyncGenerator<GeneratedToken, GenerationResult[]> {
-  const { signal, requestId = randomUUID(), ignoreEos = false, constraint } = options;
+  const { signal, requestId = randomUUID() } = options;
   const sampling = checkGeneration(host, requests, options);
-  const stopTokens = new Set([...sampling.stopTokenIds, ...(ignoreEos ? [] : host.tokenizer.eosTokenIds)]);
-  const vocab = decodableVocab(host.tokenizer);
-  const samplers = requests.map((_, i) => createSampler({ ...sampling, seed: sampling.seed === undefined ? undefined : sampling.seed + i }, vocab));
-  const compiled = constraint === undefined ? undefined : compileConstraint(constraint, host.tokenizer);
-  const constrained = compiled === undefined ? undefined : requests.map(() => new ConstrainedRow(compiled, [...stopTokens]));
-  const rows = requests.map((r) => new RowState([...(r.cached ?? []), ...r.tokens], r.tokens.length, new StreamDecoder(host.tokenizer), new StopStringMatcher(sampling.stopStrings)));
+  const policy = rowPolicyOf(host.tokenizer, host.contextLength, sampling, options);
+  const rows = requests.map((r, i) => new GenerationRow(host.tokenizer, policy, [...(r.cached ?? []), ...r.tokens], r.tokens.length, sampling.seed === undefined ? undefined : sampling.seed + i));
   const slots = host.slotFeeds();
   const started = performance.now();
   host.events.emit('generate:start', { requestId, rows: rows.length, promptTokens: requests.map((r) => r.tokens.length) });
@@ -152,7 +116,7 @@ async function* generationLoop(
   const checkAbort = () => {
     if (signal?.aborted) throw abortedError(signal);
   };
-  const stepRows = (tokensOf: (row: RowState, i: number) => number[], masks?: (number[] | undefined)[]): StepRow[] =>
+  const stepRows = (tokensOf: (row: GenerationRow, i: number) => number[], masks?: (number[] | undefined)[]): StepRow[] =>
     rows.map((row, i) => ({ tokens: tokensOf(row, i), adapterSlot: requests[i]?.adapterSlot ?? 0, adapterMask: masks?.[i] }));
 
   const prefillRows = stepRows((_, i) => requests[i]?.tokens as number[], requests.map((r) => r.adapterMask));
@@ -165,69 +129,18 @@ async function* generationLoop(
       if (row.finish) continue;
       // the newest token's logits: after a right-padded prefill of an all-token graph, at the row's chunk length - 1
       const last = decodeSteps === 0 ? Math.min(requests[i]?.tokens.length as number, output.tokensPerRow) - 1 : 0;
-      const offset = (i * output.tokensPerRow + last) * output.vocabSize;
-      const tokenId = samplers[i]!.sample(output.logits.subarray(offset, offset + output.vocabSize), row.context, constrained?.[i]?.mask());
-      if (row.generated.length === 0) row.firstTokenAt = performance.now();
-      row.accept(tokenId);
-      constrained?.[i]?.advance(tokenId);
-      if (stopTokens.has(tokenId)) {
-        row.finish = 'stop';
-        row.stoppedBy = tokenId;
-        const tail = row.stops.flush();
-        row.text += tail;
-        yield emitToken(host, requestId, i, tokenId, tail);
-        continue;
-      }
-      const matched = row.stops.push(row.decoder.push(tokenId));
-      row.text += matched.emit;
-      if (matched.stopped !== null) {
-        row.finish = 'stop';
-        row.stoppedBy = matched.stopped;
-      } else if (constrained?.[i]?.complete || row.generated.length >= sampling.maxTokens || row.prompt.length + row.generated.length >= host.contextLength) {
-        // a complete constrained output ends the row: nothing may follow it
-        row.finish = constrained?.[i]?.complete ? 'stop' : 'length';
-        const tail = row.stops.push(row.decoder.flush()).emit + row.stops.flush();
-        row.text += tail;
-        yield emitToken(host, requestId, i, tokenId, matched.emit + tail);
-        continue;
-      }
-      yield emitToken(host, requestId, i, tokenId, matched.emit);
+      const { tokenId, text } = row.next(rowLogits(output, i, last));
+      yield emitToken(host, requestId, i, tokenId, text);
     }
     if (rows.every((r) => r.finish)) break;
     checkAbort();
     // finished rows still take part (their outputs are ignored) so the batch keeps its shape
-    output = await runStep(host.session, cache, stepRows((row) => [row.generated.at(-1) as number]), slots);
+    output = await runStep(host.session, cache, stepRows((row) => [row.lastToken]), slots);
     decodeSteps++;
   }
 
   const ended = performance.now();
-  const results = rows.map((row) => resultOf(row, started, prefillDone, ended, decodeSteps));
+  const results = rows.map((row) => row.result({ started, prefillDone, ended, decodeSteps }));
   host.events.emit('generate:end', { requestId, results });
   return results;
-}
-
-function emitToken(host: GenerationHost, requestId: string, row: number, tokenId: number, text: string): GeneratedToken {
-  host.events.emit('generate:token', { requestId, row, tokenId, text });
-  return { row, tokenId, text };
-}
-
-function resultOf(row: RowState, started: number, prefillDone: number, ended: number, decodeSteps: number): GenerationResult {
-  const prefillMs = prefillDone - started;
-  const decodeMs = ended - prefillDone;
-  return {
-    text: row.text,
-    tokens: row.generated,
-    finishReason: row.finish ?? 'length',
-    stoppedBy: row.stoppedBy,
-    timings: {
-      ttftMs: row.firstTokenAt - started,
-      prefillMs,
-      decodeMs,
-      totalMs: ended - started,
-      promptTokens: row.prompt.length,
-      generatedTokens: row.generated.length,
-      prefillTokensPerSecond: row.prefilled / (prefillMs / 1000),
-      decodeTokensPerSecond: decodeSteps > 0 ? decodeSteps / (decodeMs / 1000) : 0,
-    },
-  };
 }

@@ -13,11 +13,15 @@ const INITIAL_CAPACITY = 64;
  * the buffers, so the whole present cache never crosses the binding, whose
  * output copies cost time in proportion to their size. Rows are right-padded:
  * row b's tokens occupy positions [0, lengths[b]). The capacity doubles when
- * a run needs more.
+ * a run needs more. Rows can be added and removed between runs (a
+ * continuous batch): the buffers hold room for `rowCapacity` rows and the
+ * runs see the first `batch` of them.
  */
 export class KvCache {
   private readonly buffers = new Map<string, Float32Array>();
   private capacity = 0;
+  /** rows the buffers have room for (at least `batch`) */
+  private rowCapacity = 0;
   /** tokens cached per row */
   readonly lengths: number[];
 
@@ -26,7 +30,7 @@ export class KvCache {
     batch: number,
   ) {
     this.lengths = new Array<number>(batch).fill(0);
-    this.reserve(INITIAL_CAPACITY);
+    this.allocate(batch, INITIAL_CAPACITY);
   }
 
   static empty(config: ModelConfig, batch: number): KvCache {
@@ -45,24 +49,32 @@ export class KvCache {
   /** Makes room for `tokens` positions per row, keeping what is cached. */
   reserve(tokens: number): void {
     if (tokens <= this.capacity) return;
-    const capacity = Math.max(tokens, this.capacity * 2, INITIAL_CAPACITY);
+    this.allocate(this.rowCapacity, Math.max(tokens, this.capacity * 2, INITIAL_CAPACITY));
+  }
+
+  /** New buffers for `rows` rows of `capacity` positions, holding what the old ones held. */
+  private allocate(rows: number, capacity: number): void {
     const { numKvHeads: heads, headDim } = this.config;
+    const kept = Math.min(rows, this.rowCapacity) * heads;
     for (const name of this.pastNames()) {
-      const grown = new Float32Array(this.batch * heads * capacity * headDim);
+      const grown = new Float32Array(rows * heads * capacity * headDim);
       const old = this.buffers.get(name);
       // the whole old capacity, not just the valid lengths: a truncate() with no run since can still be undone
-      for (let bh = 0; old && bh < this.batch * heads; bh++) {
+      for (let bh = 0; old && bh < kept; bh++) {
         grown.set(old.subarray(bh * this.capacity * headDim, (bh + 1) * this.capacity * headDim), bh * capacity * headDim);
       }
       this.buffers.set(name, grown);
     }
     this.capacity = capacity;
+    this.rowCapacity = rows;
   }
 
   /** The past_key_values.* feeds: the buffers themselves, not copies. */
   feeds(): Record<string, ort.Tensor> {
     const dims = [this.batch, this.config.numKvHeads, this.capacity, this.config.headDim];
-    return Object.fromEntries(this.pastNames().map((name) => [name, new ort.Tensor('float32', this.buffers.get(name) as Float32Array, dims)]));
+    const size = dims.reduce((a, b) => a * b, 1);
+    // the first `batch` rows: a view, no copy
+    return Object.fromEntries(this.pastNames().map((name) => [name, new ort.Tensor('float32', (this.buffers.get(name) as Float32Array).subarray(0, size), dims)]));
   }
 
   /** The outputs holding a run's new keys/values. */
@@ -106,20 +118,40 @@ export class KvCache {
     return new KvCache(this.config, batch);
   }
 
-  /** Makes row `b` hold what the single-row cache `source` holds. */
-  copyRow(b: number, source: KvCache): void {
-    if (source.batch !== 1) throw new PlugboardError('INVALID_ARGUMENT', `copyRow takes a single-row cache, got ${source.batch} rows`);
-    const length = source.lengths[0] as number;
+  /** Makes row `b` hold what row `sourceRow` of `source` holds. */
+  copyRow(b: number, source: KvCache, sourceRow = 0): void {
+    if (b < 0 || b >= this.batch || sourceRow < 0 || sourceRow >= source.batch || (source === this && b === sourceRow)) {
+      throw new PlugboardError('INVALID_ARGUMENT', `copyRow needs a row of this cache (0..${this.batch - 1}) and another row of the source (0..${source.batch - 1}), got ${b} and ${sourceRow}`);
+    }
+    const length = source.lengths[sourceRow] as number;
     this.reserve(length);
     const { numKvHeads: heads, headDim } = this.config;
     for (const name of this.pastNames()) {
       const from = source.buffers.get(name) as Float32Array;
       const to = this.buffers.get(name) as Float32Array;
       for (let h = 0; h < heads; h++) {
-        to.set(from.subarray(h * source.capacity * headDim, (h * source.capacity + length) * headDim), (b * heads + h) * this.capacity * headDim);
+        const start = (sourceRow * heads + h) * source.capacity * headDim;
+        to.set(from.subarray(start, start + length * headDim), (b * heads + h) * this.capacity * headDim);
       }
     }
     this.lengths[b] = length;
+  }
+
+  /** Appends a row holding what row `sourceRow` of `source` holds; returns its index. */
+  addRow(source: KvCache, sourceRow = 0): number {
+    if (this.batch === this.rowCapacity) this.allocate(Math.max(1, this.rowCapacity * 2), this.capacity);
+    this.lengths.push(0);
+    const b = this.batch - 1;
+    this.copyRow(b, source, sourceRow);
+    return b;
+  }
+
+  /** Removes row `b`: the last row moves into its place (its index becomes `b`). */
+  removeRow(b: number): void {
+    if (b < 0 || b >= this.batch) throw new PlugboardError('INVALID_ARGUMENT', `removeRow needs a row of this cache (0..${this.batch - 1}), got ${b}`);
+    const last = this.batch - 1;
+    if (b !== last) this.copyRow(b, this, last);
+    this.lengths.pop();
   }
 
   /** Forgets every row's positions from `length` on. */

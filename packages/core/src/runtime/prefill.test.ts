@@ -104,8 +104,9 @@ describe('chunked prefill', () => {
     expect(maxAbsDiff(cachedRow(byRow, 1, 3), cachedRow(batched, 1, 3))).toBeLessThan(1e-4);
   });
 
-  it('copyRow takes only a single-row cache', () => {
-    expectPlugboardError(() => KvCache.empty(model.config, 2).copyRow(0, KvCache.empty(model.config, 2)), 'INVALID_ARGUMENT', 'single-row');
+  it('copyRow refuses a row outside either cache', () => {
+    expectPlugboardError(() => KvCache.empty(model.config, 2).copyRow(0, KvCache.empty(model.config, 2), 2), 'INVALID_ARGUMENT', 'copyRow needs');
+    expectPlugboardError(() => KvCache.empty(model.config, 1).copyRow(1, KvCache.empty(model.config, 1)), 'INVALID_ARGUMENT', 'copyRow needs');
   });
 
   it('generateBatch with a long and a short prompt on different slots matches prefilling in one run', async () => {

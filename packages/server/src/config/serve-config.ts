@@ -38,11 +38,13 @@ export const ServeConfigSchema = z.strictObject({
   limits: z
     .strictObject({
       bodyBytes: z.number().int().positive().default(1 << 20),
-      /** requests waiting for the model worker before new ones get 429 */
+      /** requests generating at once: the rows of the worker's continuous batch (fixed at start; a reload does not change it) */
+      batch: z.number().int().positive().default(16),
+      /** requests waiting for a row before new ones get 429 */
       queue: z.number().int().nonnegative().default(16),
       timeoutMs: z.number().int().positive().default(120_000),
     })
-    .default({ bodyBytes: 1 << 20, queue: 16, timeoutMs: 120_000 }),
+    .default({ bodyBytes: 1 << 20, batch: 16, queue: 16, timeoutMs: 120_000 }),
   /** JSONL file where shadow runs record their agreement with the primary */
   shadowLog: z.string().min(1).optional(),
 });

@@ -10,6 +10,8 @@ export class ServerMetrics {
   readonly interToken = new Histogram({ name: 'plugboard_inter_token_seconds', help: 'time between streamed tokens', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [this.registry] });
   readonly queueDepth = new Gauge({ name: 'plugboard_queue_depth', help: 'generations running or waiting', registers: [this.registry] });
   readonly skillRequests = new Counter({ name: 'plugboard_skill_requests_total', help: 'generations per skill and version', labelNames: ['skill', 'version'], registers: [this.registry] });
+  readonly batchRows = new Gauge({ name: 'plugboard_batch_rows', help: 'rows decoding in the continuous batch', registers: [this.registry] });
+  readonly batchPrefilling = new Gauge({ name: 'plugboard_batch_prefilling', help: 'admitted prompts still prefilling', registers: [this.registry] });
   readonly resident = new Gauge({ name: 'plugboard_bank_resident_adapters', help: 'adapters resident in the bank', registers: [this.registry] });
   readonly swaps = new Gauge({ name: 'plugboard_bank_swaps', help: 'adapter swaps since start', registers: [this.registry] });
   readonly shadowRuns = new Counter({ name: 'plugboard_shadow_runs_total', help: 'shadow runs by skill, version and outcome', labelNames: ['skill', 'version', 'same_tool_calls', 'valid_json'], registers: [this.registry] });

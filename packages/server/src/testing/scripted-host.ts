@@ -81,5 +81,5 @@ export async function createHost(input: unknown): Promise<ModelHostParts> {
   const catalog = new SkillCatalog(readSkillsFolder(join(options.tmp, 'skills')));
   const script = new ScriptedTokenSource(model.tokenizer, Array.from({ length: 100_000 }, () => ({ prompt }: { prompt: string }) => scriptedReply(prompt)));
   const tokens = options.busyMsPerToken === undefined ? script : new BusyTokens(script, options.busyMsPerToken);
-  return localHostParts(model, bank, catalog, tokens);
+  return localHostParts(model, bank, catalog, { tokens });
 }

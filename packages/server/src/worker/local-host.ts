@@ -14,6 +14,8 @@ export const LocalHostOptionsSchema = z.strictObject({
   slots: z.number().int().positive().optional(),
   /** the largest LoRA rank a skill loaded later may have (default: the largest among the skills) */
   maxRank: z.number().int().positive().optional(),
+  /** rows of the continuous decode batch (serve() passes the config's limits.batch) */
+  batchRows: z.number().int().positive().optional(),
 });
 export type LocalHostOptions = z.input<typeof LocalHostOptionsSchema>;
 
@@ -30,5 +32,5 @@ export async function createHost(input: unknown): Promise<ModelHostParts> {
     adapters: { slots: 1 + (options.slots ?? Math.max(1, skills.length)), lora: { rank, modules: modules.length > 0 ? modules : ['q', 'v'] } },
   });
   const bank = createAdapterBank(model);
-  return localHostParts(model, bank, new SkillCatalog(skills));
+  return localHostParts(model, bank, new SkillCatalog(skills), options.batchRows === undefined ? {} : { batchRows: options.batchRows });
 }

@@ -8,6 +8,14 @@ export interface ResidentAdapter {
   pinned: boolean;
 }
 
+/** The worker's continuous batch: rows decoding, prompts prefilling, requests waiting, and the most rows one decode step has run. */
+export interface BatchState {
+  decoding: number;
+  prefilling: number;
+  waiting: number;
+  mostRows: number;
+}
+
 export interface BankState {
   resident: ResidentAdapter[];
   /** adapter swaps since start */
@@ -26,6 +34,7 @@ export interface ModelHostParts {
   /** base-model embeddings (the model loaded with hiddenStates) */
   embed?(texts: string[]): Promise<Float32Array[]>;
   bankState(): BankState;
+  batchState(): BatchState;
   dispose?(): Promise<void>;
 }
 
@@ -38,6 +47,7 @@ export interface ModelHost {
   describe(): BackendDescription;
   embed(texts: string[]): Promise<number[][]>;
   bankState(): Promise<BankState>;
+  batchState(): Promise<BatchState>;
   addSkill(path: string): Promise<void>;
   removeSkill(name: string, version?: string): Promise<boolean>;
   close(): Promise<void>;

@@ -6,7 +6,7 @@ import type { TestServer } from '../testing/start-test-server.ts';
 // every token spins the worker's thread for 10 ms, as a CPU decode would: 120 tokens hold it for over a second
 let test: TestServer;
 beforeAll(async () => {
-  test = await startTestServer({ busyMsPerToken: 10, config: { limits: { bodyBytes: 1 << 20, queue: 1, timeoutMs: 60_000 } } });
+  test = await startTestServer({ busyMsPerToken: 10, config: { limits: { bodyBytes: 1 << 20, batch: 1, queue: 1, timeoutMs: 60_000 } } });
 }, 120_000);
 afterAll(async () => {
   await test?.close();

@@ -18,6 +18,8 @@ async function answer(host: ModelHostParts, call: HostCall): Promise<unknown> {
     }
     case 'bankState':
       return host.bankState();
+    case 'batchState':
+      return host.batchState();
     case 'addSkill':
       host.catalog.add(loadSkill(call.path));
       return null;

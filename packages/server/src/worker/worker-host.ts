@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { GenerationStream, PlugboardError } from '@plugboard/core';
 import type { BackendDescription, SkillBackend, SkillDelta, SkillRequestInput, SkillResult, SkillStream } from '@plugboard/router';
-import type { BankState, ModelHost } from './model-host.ts';
+import type { BankState, BatchState, ModelHost } from './model-host.ts';
 import type { FromWorker, HostCall, ToWorker, WorkerData } from './worker-protocol.ts';
 import { fromWire } from './wire-error.ts';
 
@@ -92,6 +92,10 @@ export class WorkerHost implements ModelHost {
 
   async bankState(): Promise<BankState> {
     return (await this.call({ method: 'bankState' })) as BankState;
+  }
+
+  async batchState(): Promise<BatchState> {
+    return (await this.call({ method: 'batchState' })) as BatchState;
   }
 
   async addSkill(path: string): Promise<void> {

@@ -7,7 +7,7 @@ export interface WorkerData {
   options: unknown;
 }
 
-export type HostCall = { method: 'embed'; texts: string[] } | { method: 'bankState' } | { method: 'addSkill'; path: string } | { method: 'removeSkill'; name: string; version?: string } | { method: 'prepare'; skill: string };
+export type HostCall = { method: 'embed'; texts: string[] } | { method: 'bankState' } | { method: 'batchState' } | { method: 'addSkill'; path: string } | { method: 'removeSkill'; name: string; version?: string } | { method: 'prepare'; skill: string };
 
 export type ToWorker =
   | { type: 'generate'; id: number; request: Omit<SkillRequestInput, 'signal'> }

@@ -15,6 +15,16 @@ const WEATHER: ToolSpec = { type: 'function', function: { name: 'get_weather', d
 const user = (content: string): ChatMessage => ({ role: 'user', content });
 
 describe('LocalBackend', () => {
+  it('reports each concurrent turn its own prompt usage (the shared transcript and a throwaway conversation alike)', async () => {
+    const backend = new LocalBackend({ model: handle.fixture.model, bank: handle.fixture.bank, skills: handle.fixture.registry });
+    const short = { messages: [user('Hi')], skill: null, sampling: { temperature: 0, maxTokens: 2 } };
+    const long = { messages: [user('A much longer question that takes many more tokens to say, and then some more words')], skill: null, sampling: { temperature: 0, maxTokens: 2 } };
+    const alone = [(await backend.generate(short).result).usage, (await backend.generate(long).result).usage];
+    const [a, b] = await Promise.all([backend.generate(short).result, backend.generate(long).result]);
+    expect(alone[1]!.promptTokens).toBeGreaterThan(alone[0]!.promptTokens);
+    expect([a.usage.promptTokens, b.usage.promptTokens]).toEqual([alone[0]!.promptTokens, alone[1]!.promptTokens]);
+  });
+
   it('describes what it can run and makes a skill resident on prepare', async () => {
     const backend = new LocalBackend({ model: handle.fixture.model, bank: handle.fixture.bank, skills: handle.fixture.registry });
     expect(backend.describe()).toEqual({ model: 'model', adapterKinds: ['lora'], maxRank: 4, contextLength: 2048, skills: ['research', 'writer'] });

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { GenerationStream, PlugboardError } from '@plugboard/core';
-import type { ChatMessage, GenerationResult, TurnOptions } from '@plugboard/core';
+import type { ChatMessage, GenerationResult, TurnOptions, TurnStats } from '@plugboard/core';
 import type { MalformedToolCall } from '../../agent/tool-calls/parse-tool-calls.ts';
 import { isParsedToolCall, parseToolCallBody, parseToolCalls } from '../../agent/tool-calls/parse-tool-calls.ts';
 import { ToolCallSplitter } from '../../agent/tool-calls/tool-call-splitter.ts';
@@ -134,18 +134,18 @@ export class LocalBackend implements SkillBackend {
       const tail = splitter?.end().text ?? '';
       if (tail !== '') yield { type: 'text', text: tail };
       const [result] = await stream.result;
-      return this.resultOf(result as GenerationResult, idPrefix, fitted.dropped, splitter !== null);
+      return this.resultOf(result as GenerationResult, idPrefix, fitted.dropped, splitter !== null, this.tokens.statsOf?.(stream) ?? this.tokens.lastTurn);
     } finally {
       lease.release();
     }
   }
 
-  private resultOf(result: GenerationResult, idPrefix: string, dropped: number, withCalls: boolean): SkillResult {
+  private resultOf(result: GenerationResult, idPrefix: string, dropped: number, withCalls: boolean, turn: TurnStats): SkillResult {
     const parsed = withCalls ? parseToolCalls(result.text, idPrefix) : { text: result.text.trim(), calls: [] };
     const toolCalls = parsed.calls.filter(isParsedToolCall);
     const invalidToolCalls = parsed.calls.filter((c): c is MalformedToolCall => !isParsedToolCall(c));
     const finishReason: SkillFinishReason = result.finishReason === 'stop' && toolCalls.length > 0 ? 'tool-calls' : result.finishReason;
-    const { reused, prefilled } = this.tokens.lastTurn;
+    const { reused, prefilled } = turn;
     return {
       text: parsed.text,
       toolCalls,

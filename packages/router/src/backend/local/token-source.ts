@@ -10,4 +10,6 @@ export interface TokenSource {
   generate(prompt: string, options: TurnOptions): GenerationStream<GeneratedToken, GenerationResult[]>;
   /** the last turn's cached tokens reused and tokens prefilled */
   readonly lastTurn: TurnStats;
+  /** what the turn of `stream` reused and prefilled (right under concurrent turns, where `lastTurn` is another turn's) */
+  statsOf?(stream: GenerationStream<GeneratedToken, GenerationResult[]>): TurnStats | undefined;
 }

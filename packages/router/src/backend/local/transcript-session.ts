@@ -1,5 +1,5 @@
 import { Conversation, GenerationStream } from '@plugboard/core';
-import type { GeneratedToken, GenerationHost, GenerationResult, TurnOptions, TurnStats } from '@plugboard/core';
+import type { GeneratedToken, GenerationHost, GenerationResult, TurnOptions, TurnRunner, TurnStats } from '@plugboard/core';
 import type { TokenSource } from './token-source.ts';
 
 /**
@@ -8,6 +8,8 @@ import type { TokenSource } from './token-source.ts';
  * what was generated), only the new tail is tokenized and prefilled; any other
  * prompt starts a fresh conversation. The cache keeps the generated tokens as
  * they were sampled, so an agent's growing transcript is prefilled once.
+ * With a `runner` (a ContinuousBatcher's generate) every turn, concurrent
+ * ones included, decodes in the shared batch.
  */
 export class TranscriptSession implements TokenSource {
   private conversation: Conversation | null = null;
@@ -20,29 +22,51 @@ export class TranscriptSession implements TokenSource {
     return this.conversation?.lastTurn ?? { reused: 0, prefilled: 0 };
   }
 
-  constructor(private readonly host: GenerationHost) {}
+  constructor(
+    private readonly host: GenerationHost,
+    private readonly options: { runner?: TurnRunner } = {},
+  ) {}
 
   generate(prompt: string, options: TurnOptions = {}): GenerationStream<GeneratedToken, GenerationResult[]> {
-    // a second concurrent call gets a throwaway conversation rather than waiting
-    if (this.busy) return new Conversation(this.host).send(this.encode(prompt), options);
+    if (this.busy) {
+      // a second concurrent call gets a throwaway conversation rather than waiting
+      const conversation = this.newConversation();
+      const stream = conversation.send(this.encode(prompt), options);
+      this.turns.set(stream, conversation);
+      return stream;
+    }
     this.busy = true;
-    return new GenerationStream(this.turn(prompt, options));
+    // the turn records its conversation's stats as it ends (the shared conversation's next turn replaces them)
+    const stream: GenerationStream<GeneratedToken, GenerationResult[]> = new GenerationStream(this.turn(prompt, options, (stats) => this.turns.set(stream, { lastTurn: stats })));
+    return stream;
   }
 
-  private async *turn(prompt: string, options: TurnOptions): AsyncGenerator<GeneratedToken, GenerationResult[]> {
+  statsOf(stream: GenerationStream<GeneratedToken, GenerationResult[]>): TurnStats | undefined {
+    return this.turns.get(stream)?.lastTurn;
+  }
+
+  /** per stream: a throwaway conversation (its stats never change), or the shared conversation's stats as its turn ended */
+  private readonly turns = new WeakMap<GenerationStream<GeneratedToken, GenerationResult[]>, { readonly lastTurn: TurnStats }>();
+
+  private async *turn(prompt: string, options: TurnOptions, record: (stats: TurnStats) => void): AsyncGenerator<GeneratedToken, GenerationResult[]> {
     try {
       const continues = this.conversation !== null && this.consumed !== '' && prompt.length > this.consumed.length && prompt.startsWith(this.consumed);
-      if (!continues) this.conversation = new Conversation(this.host);
+      if (!continues) this.conversation = this.newConversation();
       const tail = continues ? prompt.slice(this.consumed.length) : prompt;
       this.consumed = '';
       const stream = (this.conversation as Conversation).send(this.encode(tail), options);
       for await (const token of stream) yield token;
       const results = await stream.result;
+      record((this.conversation as Conversation).lastTurn);
       this.consumed = this.textAfter(prompt, results[0]);
       return results;
     } finally {
       this.busy = false;
     }
+  }
+
+  private newConversation(): Conversation {
+    return new Conversation(this.host, this.options.runner);
   }
 
   private encode(text: string): number[] {
