@@ -25,7 +25,7 @@ type Step = (typeof STEPS)[number];
 const { values: flags } = parseArgs({
   options: {
     from: { type: 'string', default: 'data' },
-    'pretrain-steps': { type: 'string', default: '428' },
+    'pretrain-steps': { type: 'string', default: '600' },
     'skill-steps': { type: 'string', default: '200' },
     only: { type: 'string' },
   },
@@ -141,6 +141,11 @@ function writeModelCard(): void {
     '```',
     '',
     'and writes the weights as BF16. The skills are trained on this folder (their packages pin its fingerprint).',
+    '',
+    'The shipped weights came from two stages run by hand while the recipe was being found, not from one run of the command above:',
+    '428 steps of that command (stopped with Ctrl-C) on the corpus before the copying drills (`src/tasks/copying.ts`) were added — that base could not copy',
+    'from its context (0/10 contract extractions, 0/15 HR answers with a skill on it) — then 120 to 200 steps more on the current corpus:',
+    '`plugboard train --base .cache/assistant-build/base --data .cache/assistant-build/pretrain.jsonl --method full --steps 200 --batch 8 --sequence 512 --lr 0.001 --seed 8 --out .cache/assistant-build/base2`.',
     '',
     '## Pretraining metrics (report/metrics.json)',
     '',
