@@ -74,6 +74,15 @@ export * from './runtime/conversation.ts';
 export * from './runtime/kv-provenance.ts';
 export * from './tensor/transpose.ts';
 
+// adapter kinds: each owns its spec, scaling, tensor convention and graph ops; LISA is a layer selection on either
+export * from './adapters/layer-selection.ts';
+export * from './adapters/slot-context.ts';
+export * from './adapters/lora/lora-modules.ts';
+export * from './adapters/lora/lora-spec.ts';
+export * from './adapters/lora/lora-scaling.ts';
+export * from './adapters/lora/lora-tensors.ts';
+export * from './adapters/lora/lora-ops.ts';
+
 // adapter formats
 export * from './adapters/loaded-adapter.ts';
 export * from './adapters/formats/adapter-files.ts';

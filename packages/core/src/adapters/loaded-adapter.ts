@@ -1,4 +1,5 @@
-import type { BottleneckActivation, LoraModule } from '../model/adapter-slots.ts';
+import type { BottleneckActivation } from '../model/adapter-slots.ts';
+import type { LoraModule } from './lora/lora-modules.ts';
 
 /**
  * An adapter in the form the bank copies into a slot: already transposed to

@@ -1,28 +1,9 @@
 import type { GraphBuilder } from '../graph/graph-builder.ts';
 import { attr } from '../graph/ir.ts';
 import type { HiddenActivation } from '../hf/config.ts';
-import type { BottleneckActivation, LoraModule } from './adapter-slots.ts';
-import { bottleneckInputName, loraInputName } from './adapter-slots.ts';
-
-/** Graph values every adapter op reads: which slot each row uses and where the adapter applies. */
-export interface AdapterContext {
-  /** adapter_index [B] */
-  index: string;
-  /** adapter_mask as [B, S, 1], ready to broadcast */
-  mask: string;
-}
-
-/**
- * base + mask · (x · A[slot]) · B[slot]: the per-row slot is gathered from the
- * stacked slot tensors (BGMV), so rows of one batch can use different skills.
- * The mask is applied on the rank-r intermediate, the cheapest place.
- */
-export function addLora(b: GraphBuilder, ctx: AdapterContext, x: string, base: string, layer: number, module: LoraModule): string {
-  const a = b.op1('Gather', [loraInputName(layer, module, 'a'), ctx.index], { axis: attr.int(0) });
-  const bm = b.op1('Gather', [loraInputName(layer, module, 'b'), ctx.index], { axis: attr.int(0) });
-  const down = b.op1('Mul', [b.op1('MatMul', [x, a]), ctx.mask]);
-  return b.op1('Add', [base, b.op1('MatMul', [down, bm])]);
-}
+import type { AdapterContext } from '../adapters/slot-context.ts';
+import type { BottleneckActivation } from './adapter-slots.ts';
+import { bottleneckInputName } from './adapter-slots.ts';
 
 /** h + mask · (act(h · down + down_bias) · up + up_bias), Houlsby/ms-swift style, after the MLP. */
 export function addBottleneck(b: GraphBuilder, ctx: AdapterContext, h: string, layer: number, activation: BottleneckActivation): string {

@@ -14,8 +14,9 @@ export function initializeAdapters(store: ParameterStore, config: ModelConfig, m
   for (const [name, shape] of adapterParameterShapes(config, method)) {
     const size = shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(size);
-    const fanIn = name.endsWith('.A') ? shape[1] : name.endsWith('.down') ? shape[0] : null;
-    if (fanIn !== null && fanIn !== undefined) {
+    // LoRA a [in, r] and bottleneck down [d, m] both map fan_in features: the first dim
+    const fanIn = name.endsWith('.a') || name.endsWith('.down') ? shape[0] : undefined;
+    if (fanIn !== undefined) {
       const random = new SeededRandom(deriveSeed(seed, name));
       const bound = 1 / Math.sqrt(fanIn);
       for (let i = 0; i < size; i++) values[i] = (2 * random.next() - 1) * bound;

@@ -1,17 +1,5 @@
 import { z } from 'zod';
-import { BOTTLENECK_ACTIVATIONS, LORA_MODULES, QuantizationSchema } from '@plugboard/core';
-
-/** LoRA pairs in the training graph: PEFT orientation, A [r, in] and B [out, r]. */
-export const LoraGraphSpecSchema = z.object({
-  rank: z.number().int().positive(),
-  alpha: z.number().positive(),
-  /** scaling alpha/sqrt(r) instead of alpha/r */
-  useRslora: z.boolean().default(false),
-  modules: z.array(z.enum(LORA_MODULES)).min(1),
-  /** layers that carry LoRA; all layers when omitted */
-  layers: z.array(z.number().int().nonnegative()).optional(),
-});
-export type LoraGraphSpec = z.infer<typeof LoraGraphSpecSchema>;
+import { BOTTLENECK_ACTIVATIONS, LoraSpecSchema, QuantizationSchema } from '@plugboard/core';
 
 /** A bottleneck adapter after each chosen layer's MLP: h + up(act(h down + down_bias)) + up_bias. */
 export const BottleneckGraphSpecSchema = z.object({
@@ -23,7 +11,8 @@ export type BottleneckGraphSpec = z.infer<typeof BottleneckGraphSpecSchema>;
 
 /** Which adapter parameters the training graph carries besides the base weights (none = the base model). */
 export const GraphMethodSchema = z.object({
-  lora: LoraGraphSpecSchema.optional(),
+  /** LoRA on the chosen projections (core's spec; tensors as core's loraTensorSpecs names them) */
+  lora: LoraSpecSchema.optional(),
   bottleneck: BottleneckGraphSpecSchema.optional(),
 });
 export type GraphMethod = z.infer<typeof GraphMethodSchema>;
@@ -44,7 +33,3 @@ export const TrainingGraphOptionsSchema = z.object({
 });
 export type TrainingGraphOptions = z.infer<typeof TrainingGraphOptionsSchema>;
 export type TrainingGraphOptionsInput = z.input<typeof TrainingGraphOptionsSchema>;
-
-export function loraScaling(spec: Pick<LoraGraphSpec, 'rank' | 'alpha' | 'useRslora'>): number {
-  return spec.useRslora ? spec.alpha / Math.sqrt(spec.rank) : spec.alpha / spec.rank;
-}

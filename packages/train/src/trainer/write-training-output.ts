@@ -1,8 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writePlugboardBottleneck, writeSafetensors } from '@plugboard/core';
+import { adapterLayers, writePlugboardBottleneck, writeSafetensors } from '@plugboard/core';
 import type { BottleneckWeights, ModelConfig } from '@plugboard/core';
-import { bottleneckGraphLayers, bottleneckParameterName } from '../model/parameter-names.ts';
+import { bottleneckParameterName } from '../model/parameter-names.ts';
 import { layerImportanceSvg } from '../methods/layer-importance-svg.ts';
 import { lossCurveSvg } from './loss-curve-svg.ts';
 import type { TrainResult } from './trainer.ts';
@@ -65,7 +65,7 @@ function writeBottleneck(dir: string, config: ModelConfig, result: TrainResult, 
   const spec = result.plan.graphMethod.bottleneck;
   if (!spec) return;
   const weights = new Map<number, BottleneckWeights>();
-  for (const layer of bottleneckGraphLayers(config, spec)) {
+  for (const layer of adapterLayers(config, spec)) {
     // the training graph's layout is the slot layout: down [d, m], up [m, d]
     weights.set(layer, {
       down: result.store.get(bottleneckParameterName(layer, 'down')),

@@ -9,7 +9,7 @@ import { TINY_SHAPES } from '../../fixtures/fixture-options.ts';
 import { expectPlugboardError, useTempDir } from '../../testing/test-helpers.ts';
 import { writeFixtureModel } from '../../fixtures/write-fixture-model.ts';
 import { openWeights } from '../../hf/safetensors-weights.ts';
-import { LORA_MODULES } from '../../model/adapter-slots.ts';
+import { LORA_MODULES } from '../lora/lora-modules.ts';
 import type { AdapterSlotLayout } from '../../model/adapter-slots.ts';
 import { maxAbsDiff } from '../../reference/max-abs-diff.ts';
 import { tinyModelConfig } from '../../reference/random-model.ts';

@@ -9,7 +9,7 @@ import type { TensorToWrite } from '../../hf/safetensors-writer.ts';
 import { writeShardedSafetensors } from '../../hf/sharded-safetensors-writer.ts';
 import { MODEL_METADATA_FILES } from '../../hf/model-metadata-files.ts';
 import { validateWeights } from '../../hf/validate-weights.ts';
-import { moduleFeatures } from '../../model/adapter-slots.ts';
+import { moduleFeatures } from '../lora/lora-modules.ts';
 import type { LoadedAdapter, LoadedLora, LoraWeights } from '../loaded-adapter.ts';
 import { parseLoraKey } from './parse-lora-key.ts';
 import { toLoadedLora } from './to-loaded-lora.ts';

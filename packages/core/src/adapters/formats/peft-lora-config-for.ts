@@ -1,15 +1,14 @@
-import { LORA_MODULES } from '../../model/adapter-slots.ts';
-import type { LoraModule } from '../../model/adapter-slots.ts';
+import { LORA_MODULES } from '../lora/lora-modules.ts';
+import type { LoraModule } from '../lora/lora-modules.ts';
+import type { LoraSpecInput } from '../lora/lora-spec.ts';
 import type { PeftLoraConfig } from './peft-lora-config.ts';
 import { peftModuleShortName } from './peft-module-paths.ts';
 
-export interface PeftLoraConfigForOptions {
-  rank: number;
-  alpha: number;
+/** A LoRA spec (its lists may be read-only) plus what only PEFT's file can say. */
+export interface PeftLoraConfigForOptions extends Omit<LoraSpecInput, 'modules' | 'layers'> {
   modules: readonly LoraModule[];
   /** LISA-sparse: only these layers (written as layers_to_transform); all layers when omitted */
-  layers?: readonly number[];
-  useRslora?: boolean;
+  layers?: readonly number[] | undefined;
   /** module-path pattern -> rank (PEFT rank_pattern), e.g. {"model.layers.0.self_attn.q_proj": 4} */
   rankPattern?: Record<string, number>;
   alphaPattern?: Record<string, number>;

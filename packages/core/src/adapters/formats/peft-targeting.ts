@@ -1,7 +1,8 @@
 import { PlugboardError } from '../../errors/plugboard-error.ts';
 import type { ModelConfig } from '../../hf/config.ts';
-import { LORA_MODULES } from '../../model/adapter-slots.ts';
-import type { LoraModule } from '../../model/adapter-slots.ts';
+import { LORA_MODULES } from '../lora/lora-modules.ts';
+import type { LoraModule } from '../lora/lora-modules.ts';
+import { loraScaling } from '../lora/lora-scaling.ts';
 import type { PeftLoraConfig } from './peft-lora-config.ts';
 import { PEFT_SHORT_NAMES, UNSUPPORTED_TARGET_PATHS, peftModulePath } from './peft-module-paths.ts';
 import { fullMatchRegExp, suffixPatternRegExp } from './python-regex.ts';
@@ -75,8 +76,7 @@ export class PeftTargeting {
 
   /** LoRA scaling of the module at `path`: alpha/r, or alpha/sqrt(r) with use_rslora. */
   scaling(path: string): number {
-    const { rank, alpha } = this.rankAndAlpha(path);
-    return this.config.use_rslora ? alpha / Math.sqrt(rank) : alpha / rank;
+    return loraScaling({ ...this.rankAndAlpha(path), useRslora: this.config.use_rslora });
   }
 
   /**

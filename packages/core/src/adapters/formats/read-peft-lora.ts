@@ -3,8 +3,8 @@ import { PlugboardError } from '../../errors/plugboard-error.ts';
 import type { ModelConfig } from '../../hf/config.ts';
 import { readJsonFile } from '../../hf/read-json-file.ts';
 import { SafetensorsFile } from '../../hf/safetensors-file.ts';
-import { LORA_MODULES, moduleFeatures } from '../../model/adapter-slots.ts';
-import type { LoraModule } from '../../model/adapter-slots.ts';
+import { LORA_MODULES, moduleFeatures } from '../lora/lora-modules.ts';
+import type { LoraModule } from '../lora/lora-modules.ts';
 import { loraKey } from '../loaded-adapter.ts';
 import type { LoadedLora } from '../loaded-adapter.ts';
 import {

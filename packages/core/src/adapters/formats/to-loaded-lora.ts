@@ -1,4 +1,4 @@
-import { LORA_MODULES } from '../../model/adapter-slots.ts';
+import { LORA_MODULES } from '../lora/lora-modules.ts';
 import { loraKey } from '../loaded-adapter.ts';
 import type { LoadedLora, LoraWeights } from '../loaded-adapter.ts';
 import { parseLoraKey } from './parse-lora-key.ts';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectPlugboardError } from '../../testing/test-helpers.ts';
 import { layerWeightNames } from '../../hf/config.ts';
-import { moduleFeatures, zeroSlotTensors } from '../../model/adapter-slots.ts';
+import { moduleFeatures } from '../lora/lora-modules.ts';
+import { zeroSlotTensors } from '../../model/adapter-slots.ts';
 import type { AdapterSlotLayout, SlotTensor } from '../../model/adapter-slots.ts';
 import { InMemoryWeights } from '../../reference/in-memory-weights.ts';
 import { maxAbsDiff } from '../../reference/max-abs-diff.ts';

@@ -1,5 +1,6 @@
 import { PlugboardError } from '../../errors/plugboard-error.ts';
-import { bottleneckInputName, loraInputName } from '../../model/adapter-slots.ts';
+import { bottleneckInputName } from '../../model/adapter-slots.ts';
+import { loraInputName } from '../lora/lora-tensors.ts';
 import type { AdapterSlotLayout, SlotTensor } from '../../model/adapter-slots.ts';
 import { loraKey } from '../loaded-adapter.ts';
 import type { LoadedAdapter, LoadedBottleneck, LoadedLora } from '../loaded-adapter.ts';

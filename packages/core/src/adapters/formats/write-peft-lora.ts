@@ -4,7 +4,7 @@ import { PlugboardError } from '../../errors/plugboard-error.ts';
 import type { TensorToWrite } from '../../hf/safetensors-writer.ts';
 import { writeSafetensors } from '../../hf/safetensors-writer.ts';
 import type { StoredDType } from '../../hf/weight-source.ts';
-import { LORA_MODULES } from '../../model/adapter-slots.ts';
+import { LORA_MODULES } from '../lora/lora-modules.ts';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, adapterMetadata } from './adapter-files.ts';
 import type { WrittenAdapter } from './adapter-io-types.ts';
 import { checkFinite } from './check-finite.ts';

@@ -1,28 +1,20 @@
 import type { ModelConfig } from '../../hf/config.ts';
 import type { StoredDType } from '../../hf/weight-source.ts';
-import { moduleFeatures } from '../../model/adapter-slots.ts';
-import type { LoraModule } from '../../model/adapter-slots.ts';
+import { moduleFeatures } from '../lora/lora-modules.ts';
 import { SeededRandom, deriveSeed } from '../../random/seeded-random.ts';
 import { loraKey } from '../loaded-adapter.ts';
 import type { PeftLoraConfig } from './peft-lora-config.ts';
 import { peftLoraConfigFor } from './peft-lora-config-for.ts';
+import type { PeftLoraConfigForOptions } from './peft-lora-config-for.ts';
 import type { PeftLoraPair, PeftLoraSource } from './peft-lora-raw.ts';
 import { peftModulePath } from './peft-module-paths.ts';
 import { PeftTargeting } from './peft-targeting.ts';
 import { writePeftLora } from './write-peft-lora.ts';
 import type { WrittenAdapter } from './adapter-io-types.ts';
 
-export interface RandomPeftLoraOptions {
+export interface RandomPeftLoraOptions extends Omit<PeftLoraConfigForOptions, 'baseModelName'> {
   config: ModelConfig;
-  rank: number;
-  alpha: number;
-  modules: readonly LoraModule[];
-  /** LISA-sparse: only these layers; all when omitted */
-  layers?: readonly number[];
   seed: number;
-  useRslora?: boolean;
-  rankPattern?: Record<string, number>;
-  alphaPattern?: Record<string, number>;
   /** std of A and B entries (default 0.1: a visible but moderate change of the outputs) */
   scale?: number;
   dtype?: StoredDType;
