@@ -85,17 +85,18 @@ export * from './adapters/lora/lora-ops.ts';
 
 // adapter formats
 export * from './adapters/loaded-adapter.ts';
+export * from './adapters/lora/loaded-lora.ts';
 export * from './adapters/formats/adapter-files.ts';
 export * from './adapters/formats/adapter-io-types.ts';
-export * from './adapters/formats/peft-lora-config.ts';
-export * from './adapters/formats/peft-lora-config-for.ts';
-export * from './adapters/formats/peft-lora-raw.ts';
-export * from './adapters/formats/peft-module-paths.ts';
-export * from './adapters/formats/peft-targeting.ts';
-export * from './adapters/formats/parse-lora-key.ts';
-export * from './adapters/formats/read-peft-lora.ts';
-export * from './adapters/formats/write-peft-lora.ts';
-export * from './adapters/formats/to-loaded-lora.ts';
+export * from './adapters/lora/peft/peft-lora-config.ts';
+export * from './adapters/lora/peft/peft-lora-config-for.ts';
+export * from './adapters/lora/peft/peft-lora-raw.ts';
+export * from './adapters/lora/peft/peft-module-paths.ts';
+export * from './adapters/lora/peft/peft-targeting.ts';
+export * from './adapters/lora/parse-lora-key.ts';
+export * from './adapters/lora/peft/read-peft-lora.ts';
+export * from './adapters/lora/peft/write-peft-lora.ts';
+export * from './adapters/lora/peft/to-loaded-lora.ts';
 export * from './adapters/formats/swift-adapter-config.ts';
 export * from './adapters/formats/read-swift-adapter.ts';
 export * from './adapters/formats/write-swift-adapter.ts';
@@ -104,8 +105,8 @@ export * from './adapters/formats/read-plugboard-bottleneck.ts';
 export * from './adapters/formats/write-plugboard-bottleneck.ts';
 export type { BottleneckSource } from './adapters/formats/bottleneck-linears.ts';
 export * from './adapters/formats/read-adapter.ts';
-export * from './adapters/formats/write-into-slot.ts';
-export * from './adapters/formats/merge-lora.ts';
+export * from './adapters/write-into-slot.ts';
+export * from './adapters/lora/peft/merge-lora.ts';
 
 // adapter bank (hot-swap)
 export * from './adapters/bank/adapter-bank.ts';

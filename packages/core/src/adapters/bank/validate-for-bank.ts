@@ -6,8 +6,9 @@ import type { AdapterSlotLayout } from '../../model/adapter-slots.ts';
 import type { LoraModule } from '../lora/lora-modules.ts';
 import { checkFinite } from '../formats/check-finite.ts';
 import { checkBottleneckMagnitude, checkLoraMagnitude } from './adapter-magnitude.ts';
-import { parseLoraKey } from '../formats/parse-lora-key.ts';
-import type { LoadedAdapter, LoadedBottleneck, LoadedLora } from '../loaded-adapter.ts';
+import { parseLoraKey } from '../lora/parse-lora-key.ts';
+import type { LoadedAdapter, LoadedBottleneck } from '../loaded-adapter.ts';
+import type { LoadedLora } from '../lora/loaded-lora.ts';
 
 /** What an adapter is checked against before it may enter a slot. */
 export interface BankTarget {

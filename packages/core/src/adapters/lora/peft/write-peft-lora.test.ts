@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError, useTempDir } from '../../testing/test-helpers.ts';
-import { tinyModelConfig } from '../../reference/random-model.ts';
-import { SafetensorsFile } from '../../hf/safetensors-file.ts';
-import { ADAPTER_WEIGHTS_FILE } from './adapter-files.ts';
+import { expectPlugboardError, useTempDir } from '../../../testing/test-helpers.ts';
+import { tinyModelConfig } from '../../../reference/random-model.ts';
+import { SafetensorsFile } from '../../../hf/safetensors-file.ts';
+import { ADAPTER_WEIGHTS_FILE } from '../../formats/adapter-files.ts';
 import { peftLoraConfigFor } from './peft-lora-config-for.ts';
 import { readPeftLora, readPeftLoraRaw } from './read-peft-lora.ts';
 import { writePeftLora } from './write-peft-lora.ts';

@@ -1,6 +1,6 @@
 import { PlugboardError } from '../../errors/plugboard-error.ts';
-import { LORA_MODULES } from '../lora/lora-modules.ts';
-import type { LoraModule } from '../lora/lora-modules.ts';
+import { LORA_MODULES } from './lora-modules.ts';
+import type { LoraModule } from './lora-modules.ts';
 
 const KEY_PATTERN = /^(0|[1-9]\d*)\.(\w+)$/;
 

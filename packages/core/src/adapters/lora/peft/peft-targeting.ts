@@ -1,11 +1,11 @@
-import { PlugboardError } from '../../errors/plugboard-error.ts';
-import type { ModelConfig } from '../../hf/config.ts';
-import { LORA_MODULES } from '../lora/lora-modules.ts';
-import type { LoraModule } from '../lora/lora-modules.ts';
-import { loraScaling } from '../lora/lora-scaling.ts';
+import { PlugboardError } from '../../../errors/plugboard-error.ts';
+import type { ModelConfig } from '../../../hf/config.ts';
+import { LORA_MODULES } from '../lora-modules.ts';
+import type { LoraModule } from '../lora-modules.ts';
+import { loraScaling } from '../lora-scaling.ts';
 import type { PeftLoraConfig } from './peft-lora-config.ts';
 import { PEFT_SHORT_NAMES, UNSUPPORTED_TARGET_PATHS, peftModulePath } from './peft-module-paths.ts';
-import { fullMatchRegExp, suffixPatternRegExp } from './python-regex.ts';
+import { fullMatchRegExp, suffixPatternRegExp } from '../../formats/python-regex.ts';
 
 /** PEFT's shorthand for "every linear layer but the output head". */
 const ALL_LINEAR = 'all-linear';

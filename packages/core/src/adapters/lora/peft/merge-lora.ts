@@ -1,20 +1,21 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PlugboardError } from '../../errors/plugboard-error.ts';
-import { layerWeightNames, readModelConfig } from '../../hf/config.ts';
-import type { ModelConfig } from '../../hf/config.ts';
-import { openWeights } from '../../hf/safetensors-weights.ts';
-import type { WeightSource } from '../../hf/weight-source.ts';
-import type { TensorToWrite } from '../../hf/safetensors-writer.ts';
-import { writeShardedSafetensors } from '../../hf/sharded-safetensors-writer.ts';
-import { MODEL_METADATA_FILES } from '../../hf/model-metadata-files.ts';
-import { validateWeights } from '../../hf/validate-weights.ts';
-import { moduleFeatures } from '../lora/lora-modules.ts';
-import type { LoadedAdapter, LoadedLora, LoraWeights } from '../loaded-adapter.ts';
-import { parseLoraKey } from './parse-lora-key.ts';
+import { PlugboardError } from '../../../errors/plugboard-error.ts';
+import { layerWeightNames, readModelConfig } from '../../../hf/config.ts';
+import type { ModelConfig } from '../../../hf/config.ts';
+import { openWeights } from '../../../hf/safetensors-weights.ts';
+import type { WeightSource } from '../../../hf/weight-source.ts';
+import type { TensorToWrite } from '../../../hf/safetensors-writer.ts';
+import { writeShardedSafetensors } from '../../../hf/sharded-safetensors-writer.ts';
+import { MODEL_METADATA_FILES } from '../../../hf/model-metadata-files.ts';
+import { validateWeights } from '../../../hf/validate-weights.ts';
+import { moduleFeatures } from '../lora-modules.ts';
+import type { LoadedAdapter } from '../../loaded-adapter.ts';
+import type { LoadedLora, LoraWeights } from '../loaded-lora.ts';
+import { parseLoraKey } from '../parse-lora-key.ts';
 import { toLoadedLora } from './to-loaded-lora.ts';
 import type { IdentifiedPeftLora } from './to-loaded-lora.ts';
-import { transpose } from '../../tensor/transpose.ts';
+import { transpose } from '../../../tensor/transpose.ts';
 
 /** Hugging Face's default max_shard_size ("5GB"). */
 const DEFAULT_MAX_SHARD_BYTES = 5_000_000_000;

@@ -1,4 +1,4 @@
-import type { LoraModule } from '../lora/lora-modules.ts';
+import type { LoraModule } from '../lora-modules.ts';
 import type { PeftLoraConfig, PeftLoraConfigInput } from './peft-lora-config.ts';
 
 /** One module's LoRA pair exactly as PEFT stores it: unscaled, untransposed. */

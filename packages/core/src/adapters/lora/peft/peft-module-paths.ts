@@ -1,5 +1,5 @@
-import { LORA_MODULES, LORA_MODULE_HF_NAMES } from '../lora/lora-modules.ts';
-import type { LoraModule } from '../lora/lora-modules.ts';
+import { LORA_MODULES, LORA_MODULE_HF_NAMES } from '../lora-modules.ts';
+import type { LoraModule } from '../lora-modules.ts';
 
 /** A projection's module path inside a Hugging Face *ForCausalLM, as PEFT matches targets against it. */
 export function peftModulePath(layer: number, module: LoraModule): string {

@@ -1,21 +1,21 @@
 import { basename } from 'node:path';
-import { PlugboardError } from '../../errors/plugboard-error.ts';
-import type { ModelConfig } from '../../hf/config.ts';
-import { readJsonFile } from '../../hf/read-json-file.ts';
-import { SafetensorsFile } from '../../hf/safetensors-file.ts';
-import { LORA_MODULES, moduleFeatures } from '../lora/lora-modules.ts';
-import type { LoraModule } from '../lora/lora-modules.ts';
-import { loraKey } from '../loaded-adapter.ts';
-import type { LoadedLora } from '../loaded-adapter.ts';
+import { PlugboardError } from '../../../errors/plugboard-error.ts';
+import type { ModelConfig } from '../../../hf/config.ts';
+import { readJsonFile } from '../../../hf/read-json-file.ts';
+import { SafetensorsFile } from '../../../hf/safetensors-file.ts';
+import { LORA_MODULES, moduleFeatures } from '../lora-modules.ts';
+import type { LoraModule } from '../lora-modules.ts';
+import { loraKey } from '../loaded-lora.ts';
+import type { LoadedLora } from '../loaded-lora.ts';
 import {
   ADAPTER_CONFIG_FILE,
   ADAPTER_WEIGHTS_FILE,
   BASE_FINGERPRINT_METADATA_KEY,
   requireAdapterFile,
-} from './adapter-files.ts';
-import type { ReadAdapterOptions } from './adapter-io-types.ts';
-import { checkFinite } from './check-finite.ts';
-import { fileSha256 } from './file-sha256.ts';
+} from '../../formats/adapter-files.ts';
+import type { ReadAdapterOptions } from '../../formats/adapter-io-types.ts';
+import { checkFinite } from '../../formats/check-finite.ts';
+import { fileSha256 } from '../../formats/file-sha256.ts';
 import { PeftLoraConfigSchema, refuseUnsupportedPeftOptions } from './peft-lora-config.ts';
 import type { PeftLoraConfig } from './peft-lora-config.ts';
 import type { PeftLoraPair, PeftLoraRaw } from './peft-lora-raw.ts';

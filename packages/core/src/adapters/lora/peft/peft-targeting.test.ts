@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError } from '../../testing/test-helpers.ts';
-import { tinyModelConfig } from '../../reference/random-model.ts';
+import { expectPlugboardError } from '../../../testing/test-helpers.ts';
+import { tinyModelConfig } from '../../../reference/random-model.ts';
 import { PeftLoraConfigSchema } from './peft-lora-config.ts';
 import type { PeftLoraConfigInput } from './peft-lora-config.ts';
 import { PeftTargeting } from './peft-targeting.ts';

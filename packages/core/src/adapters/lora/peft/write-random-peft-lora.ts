@@ -1,8 +1,8 @@
-import type { ModelConfig } from '../../hf/config.ts';
-import type { StoredDType } from '../../hf/weight-source.ts';
-import { moduleFeatures } from '../lora/lora-modules.ts';
-import { SeededRandom, deriveSeed } from '../../random/seeded-random.ts';
-import { loraKey } from '../loaded-adapter.ts';
+import type { ModelConfig } from '../../../hf/config.ts';
+import type { StoredDType } from '../../../hf/weight-source.ts';
+import { moduleFeatures } from '../lora-modules.ts';
+import { SeededRandom, deriveSeed } from '../../../random/seeded-random.ts';
+import { loraKey } from '../loaded-lora.ts';
 import type { PeftLoraConfig } from './peft-lora-config.ts';
 import { peftLoraConfigFor } from './peft-lora-config-for.ts';
 import type { PeftLoraConfigForOptions } from './peft-lora-config-for.ts';
@@ -10,7 +10,7 @@ import type { PeftLoraPair, PeftLoraSource } from './peft-lora-raw.ts';
 import { peftModulePath } from './peft-module-paths.ts';
 import { PeftTargeting } from './peft-targeting.ts';
 import { writePeftLora } from './write-peft-lora.ts';
-import type { WrittenAdapter } from './adapter-io-types.ts';
+import type { WrittenAdapter } from '../../formats/adapter-io-types.ts';
 
 export interface RandomPeftLoraOptions extends Omit<PeftLoraConfigForOptions, 'baseModelName'> {
   config: ModelConfig;

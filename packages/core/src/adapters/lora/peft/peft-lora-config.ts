@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PlugboardError } from '../../errors/plugboard-error.ts';
+import { PlugboardError } from '../../../errors/plugboard-error.ts';
 
 const IntOrList = z.union([z.number().int().nonnegative(), z.array(z.number().int().nonnegative())]);
 const StringOrList = z.union([z.string(), z.array(z.string())]);

@@ -1,6 +1,6 @@
-import { LORA_MODULES } from '../lora/lora-modules.ts';
-import type { LoraModule } from '../lora/lora-modules.ts';
-import type { LoraSpecInput } from '../lora/lora-spec.ts';
+import { LORA_MODULES } from '../lora-modules.ts';
+import type { LoraModule } from '../lora-modules.ts';
+import type { LoraSpecInput } from '../lora-spec.ts';
 import type { PeftLoraConfig } from './peft-lora-config.ts';
 import { peftModuleShortName } from './peft-module-paths.ts';
 

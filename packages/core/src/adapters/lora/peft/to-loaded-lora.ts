@@ -1,12 +1,12 @@
-import { LORA_MODULES } from '../lora/lora-modules.ts';
-import { loraKey } from '../loaded-adapter.ts';
-import type { LoadedLora, LoraWeights } from '../loaded-adapter.ts';
-import { parseLoraKey } from './parse-lora-key.ts';
+import { LORA_MODULES } from '../lora-modules.ts';
+import { loraKey } from '../loaded-lora.ts';
+import type { LoadedLora, LoraWeights } from '../loaded-lora.ts';
+import { parseLoraKey } from '../parse-lora-key.ts';
 import { parsePeftLoraConfig } from './peft-lora-config.ts';
 import type { PeftLoraSource } from './peft-lora-raw.ts';
 import { peftModulePath } from './peft-module-paths.ts';
 import { PeftTargeting } from './peft-targeting.ts';
-import { transpose } from '../../tensor/transpose.ts';
+import { transpose } from '../../../tensor/transpose.ts';
 
 /** A raw LoRA plus the identity a LoadedLora carries (a PeftLoraRaw read from disk has all of it). */
 export type IdentifiedPeftLora = PeftLoraSource & { name: string; sha256: string };

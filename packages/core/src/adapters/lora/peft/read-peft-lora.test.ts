@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError, useTempDir } from '../../testing/test-helpers.ts';
-import { writeSafetensors } from '../../hf/safetensors-writer.ts';
-import type { TensorToWrite } from '../../hf/safetensors-writer.ts';
-import { tinyModelConfig } from '../../reference/random-model.ts';
-import { loraKey } from '../loaded-adapter.ts';
-import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE } from './adapter-files.ts';
+import { expectPlugboardError, useTempDir } from '../../../testing/test-helpers.ts';
+import { writeSafetensors } from '../../../hf/safetensors-writer.ts';
+import type { TensorToWrite } from '../../../hf/safetensors-writer.ts';
+import { tinyModelConfig } from '../../../reference/random-model.ts';
+import { loraKey } from '../loaded-lora.ts';
+import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE } from '../../formats/adapter-files.ts';
 import { readPeftLora, readPeftLoraRaw } from './read-peft-lora.ts';
 import { randomPeftLora, writeRandomPeftLora } from './write-random-peft-lora.ts';
 
