@@ -45,7 +45,7 @@ export type { ProjectionOptions } from './model/projection.ts';
 export * from './model/rotary-tables.ts';
 export * from './model/rotary-frequencies.ts';
 export * from './hf/rope-scaling.ts';
-export { activate } from './model/adapter-ops.ts';
+export { activate } from './model/activate.ts';
 export * from './runtime/logprobs.ts';
 export * from './model/inspect-model.ts';
 
@@ -82,10 +82,14 @@ export * from './adapters/lora/lora-spec.ts';
 export * from './adapters/lora/lora-scaling.ts';
 export * from './adapters/lora/lora-tensors.ts';
 export * from './adapters/lora/lora-ops.ts';
+export * from './adapters/bottleneck/bottleneck-spec.ts';
+export * from './adapters/bottleneck/bottleneck-tensors.ts';
+export * from './adapters/bottleneck/bottleneck-ops.ts';
 
 // adapter formats
 export * from './adapters/loaded-adapter.ts';
 export * from './adapters/lora/loaded-lora.ts';
+export * from './adapters/bottleneck/loaded-bottleneck.ts';
 export * from './adapters/formats/adapter-files.ts';
 export * from './adapters/formats/adapter-io-types.ts';
 export * from './adapters/lora/peft/peft-lora-config.ts';

@@ -8,7 +8,7 @@ import { InMemoryWeights } from '../reference/in-memory-weights.ts';
 import { maxAbsDiff } from '../reference/max-abs-diff.ts';
 import { randomModelWeights, tinyModelConfig } from '../reference/random-model.ts';
 import { ReferenceModel } from '../reference/reference-model.ts';
-import type { LoadedBottleneck } from './loaded-adapter.ts';
+import type { LoadedBottleneck } from './bottleneck/loaded-bottleneck.ts';
 import type { LoadedLora } from './lora/loaded-lora.ts';
 import { toLoadedLora } from './lora/peft/to-loaded-lora.ts';
 import { clearSlot, writeAdapterIntoSlot } from './write-into-slot.ts';

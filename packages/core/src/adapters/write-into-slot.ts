@@ -1,45 +1,8 @@
 import { PlugboardError } from '../errors/plugboard-error.ts';
-import { bottleneckInputName } from '../model/adapter-slots.ts';
 import type { AdapterSlotLayout, SlotTensor } from '../model/adapter-slots.ts';
-import type { LoadedAdapter, LoadedBottleneck } from './loaded-adapter.ts';
+import type { LoadedAdapter } from './loaded-adapter.ts';
+import { bottleneckSlotCopies } from './bottleneck/bottleneck-slot-copies.ts';
 import { loraSlotCopies } from './lora/lora-slot-copies.ts';
-import { checkSlotDims, slotIncompatible, slotTensor } from './slot-copy.ts';
-import type { SlotCopy } from './slot-copy.ts';
-
-function bottleneckCopies(tensors: Map<string, SlotTensor>, layout: AdapterSlotLayout, adapter: LoadedBottleneck): SlotCopy[] {
-  const slots = layout.bottleneck;
-  if (!slots) throw slotIncompatible(`adapter "${adapter.name}" is a bottleneck adapter but the model was built without bottleneck slots`);
-  if (adapter.width > slots.width) throw slotIncompatible(`adapter "${adapter.name}" has width ${adapter.width}, over the slots' width ${slots.width}`);
-  if (adapter.activation !== slots.activation) {
-    throw slotIncompatible(`adapter "${adapter.name}" uses ${adapter.activation} but the model's bottleneck slots compute ${slots.activation}`);
-  }
-  const m = adapter.width;
-  const copies: SlotCopy[] = [];
-  for (const [layer, w] of adapter.weights) {
-    const d = w.upBias.length;
-    const names = {
-      down: bottleneckInputName(layer, 'down'),
-      downBias: bottleneckInputName(layer, 'down_bias'),
-      up: bottleneckInputName(layer, 'up'),
-      upBias: bottleneckInputName(layer, 'up_bias'),
-    };
-    const what = `layer ${layer}'s bottleneck`;
-    const down = slotTensor(tensors, names.down, what);
-    const downBias = slotTensor(tensors, names.downBias, what);
-    const up = slotTensor(tensors, names.up, what);
-    const upBias = slotTensor(tensors, names.upBias, what);
-    checkSlotDims(down, names.down, [d, slots.width]);
-    checkSlotDims(downBias, names.downBias, [slots.width]);
-    checkSlotDims(up, names.up, [slots.width, d]);
-    checkSlotDims(upBias, names.upBias, [d]);
-    // zero padding past width m is exact: act(0) = 0 for gelu, relu and silu, and up's extra rows are zero
-    copies.push({ tensor: down, source: w.down, rows: d, cols: m, stride: slots.width });
-    copies.push({ tensor: downBias, source: w.downBias, rows: 1, cols: m, stride: slots.width });
-    copies.push({ tensor: up, source: w.up, rows: m, cols: d, stride: d });
-    copies.push({ tensor: upBias, source: w.upBias, rows: 1, cols: d, stride: d });
-  }
-  return copies;
-}
 
 function slotSize(tensor: SlotTensor): number {
   return tensor.data.length / (tensor.dims[0] as number);
@@ -69,7 +32,7 @@ function checkSlot(tensors: Map<string, SlotTensor>, layout: AdapterSlotLayout, 
  */
 export function writeAdapterIntoSlot(tensors: Map<string, SlotTensor>, layout: AdapterSlotLayout, slot: number, adapter: LoadedAdapter): void {
   checkSlot(tensors, layout, slot);
-  const copies = adapter.kind === 'lora' ? loraSlotCopies(tensors, layout, adapter) : bottleneckCopies(tensors, layout, adapter);
+  const copies = adapter.kind === 'lora' ? loraSlotCopies(tensors, layout, adapter) : bottleneckSlotCopies(tensors, layout, adapter);
   clearSlot(tensors, slot);
   for (const { tensor, source, rows, cols, stride } of copies) {
     const base = slot * slotSize(tensor);

@@ -1,58 +1,37 @@
 import { z } from 'zod';
 import type { ModelConfig } from '../hf/config.ts';
-import { LayerSelectionSchema, adapterLayers } from '../adapters/layer-selection.ts';
+import { BottleneckSpecSchema } from '../adapters/bottleneck/bottleneck-spec.ts';
+import { bottleneckTensorSpecs } from '../adapters/bottleneck/bottleneck-tensors.ts';
 import { LoraSlotsSchema } from '../adapters/lora/lora-spec.ts';
 import { loraTensorSpecs } from '../adapters/lora/lora-tensors.ts';
-
-export const BOTTLENECK_ACTIVATIONS = ['gelu', 'relu', 'silu'] as const;
-export type BottleneckActivation = (typeof BOTTLENECK_ACTIVATIONS)[number];
 
 /**
  * The adapter slots a graph is built with: stacked per-slot tensors that are
  * ordinary graph inputs (DESIGN.md "graph IO contract"). Slot 0 stays all
- * zeros and means "base model".
+ * zeros and means "base model". Each kind's part is that kind's spec.
  */
 export const AdapterSlotLayoutSchema = z.object({
   /** resident slots, slot 0 included */
   slots: z.number().int().min(1),
   lora: LoraSlotsSchema.optional(),
-  bottleneck: z
-    .object({
-      width: z.number().int().positive(),
-      activation: z.enum(BOTTLENECK_ACTIVATIONS).default('gelu'),
-      layers: LayerSelectionSchema,
-    })
-    .optional(),
+  bottleneck: BottleneckSpecSchema.optional(),
 });
 
 export type AdapterSlotLayout = z.infer<typeof AdapterSlotLayoutSchema>;
-
-export type BottleneckPart = 'down' | 'down_bias' | 'up' | 'up_bias';
-export function bottleneckInputName(layer: number, part: BottleneckPart): string {
-  return `adapter.${layer}.${part}`;
-}
 
 export interface SlotTensorSpec {
   name: string;
   dims: number[];
 }
 
-/** Every adapter slot graph input (besides adapter_index / adapter_mask), with its dims. */
+/** Every adapter slot graph input (besides adapter_index / adapter_mask): each kind's tensors with the slot axis in front. */
 export function slotTensorSpecs(config: ModelConfig, layout: AdapterSlotLayout): SlotTensorSpec[] {
-  const specs: SlotTensorSpec[] = [];
   const n = layout.slots;
-  if (layout.lora) for (const { name, dims } of loraTensorSpecs(config, layout.lora)) specs.push({ name, dims: [n, ...dims] });
-  if (layout.bottleneck) {
-    const m = layout.bottleneck.width;
-    const d = config.hiddenSize;
-    for (const layer of adapterLayers(config, layout.bottleneck)) {
-      specs.push({ name: bottleneckInputName(layer, 'down'), dims: [n, d, m] });
-      specs.push({ name: bottleneckInputName(layer, 'down_bias'), dims: [n, m] });
-      specs.push({ name: bottleneckInputName(layer, 'up'), dims: [n, m, d] });
-      specs.push({ name: bottleneckInputName(layer, 'up_bias'), dims: [n, d] });
-    }
-  }
-  return specs;
+  const tensors = [
+    ...(layout.lora ? loraTensorSpecs(config, layout.lora) : []),
+    ...(layout.bottleneck ? bottleneckTensorSpecs(config, layout.bottleneck) : []),
+  ];
+  return tensors.map(({ name, dims }) => ({ name, dims: [n, ...dims] }));
 }
 
 export interface SlotTensor {

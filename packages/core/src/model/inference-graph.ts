@@ -9,7 +9,8 @@ import type { LoraModule } from '../adapters/lora/lora-modules.ts';
 import { addSlotLora } from '../adapters/lora/lora-ops.ts';
 import type { AdapterContext } from '../adapters/slot-context.ts';
 import { slotTensorSpecs } from './adapter-slots.ts';
-import { activate, addBottleneck } from './adapter-ops.ts';
+import { activate } from './activate.ts';
+import { addSlotBottleneck } from '../adapters/bottleneck/bottleneck-ops.ts';
 import type { InferenceBuildOptions } from './build-options.ts';
 import { concatenated, fusedProjection, inPlaceMatMul, projection } from './projection.ts';
 import { rotaryTables } from './rotary-tables.ts';
@@ -201,7 +202,7 @@ class InferenceGraphWriter {
     const down = this.linear(act, layer, 'down', names.down, bias(names.downBias));
     const layout = this.options.adapters;
     if (this.adapters && layout?.bottleneck && this.bottleneckAt.has(layer)) {
-      return addBottleneck(b, this.adapters, down, layer, layout.bottleneck.activation);
+      return addSlotBottleneck(b, this.adapters, down, layer, layout.bottleneck.activation);
     }
     return down;
   }

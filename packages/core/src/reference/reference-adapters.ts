@@ -1,6 +1,7 @@
 import { PlugboardError } from '../errors/plugboard-error.ts';
 import type { ModelConfig } from '../hf/config.ts';
-import { bottleneckInputName, slotTensorSpecs } from '../model/adapter-slots.ts';
+import { slotTensorSpecs } from '../model/adapter-slots.ts';
+import { bottleneckInputName } from '../adapters/bottleneck/bottleneck-tensors.ts';
 import { adapterLayers } from '../adapters/layer-selection.ts';
 import { loraInputName } from '../adapters/lora/lora-tensors.ts';
 import { moduleFeatures } from '../adapters/lora/lora-modules.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BOTTLENECK_ACTIVATIONS, LayerSelectionSchema, LoraSpecSchema } from '@plugboard/core';
+import { BottleneckSpecSchema, LayerSelectionSchema, LoraSpecSchema } from '@plugboard/core';
 
 /** core's LoRA spec with the defaults of a training run */
 const lora = LoraSpecSchema.shape;
@@ -10,9 +10,10 @@ const LoraFields = {
   modules: lora.modules.default(['q', 'k', 'v', 'o']),
 };
 
+/** core's bottleneck spec with the defaults of a training run */
 const BottleneckFields = {
-  width: z.number().int().positive().default(16),
-  activation: z.enum(BOTTLENECK_ACTIVATIONS).default('gelu'),
+  width: BottleneckSpecSchema.shape.width.default(16),
+  activation: BottleneckSpecSchema.shape.activation,
 };
 
 /** What LISA ranks layers by (see methods/importance-probes.ts). */

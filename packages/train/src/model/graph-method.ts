@@ -1,19 +1,12 @@
 import { z } from 'zod';
-import { BOTTLENECK_ACTIVATIONS, LoraSpecSchema, QuantizationSchema } from '@plugboard/core';
-
-/** A bottleneck adapter after each chosen layer's MLP: h + up(act(h down + down_bias)) + up_bias. */
-export const BottleneckGraphSpecSchema = z.object({
-  width: z.number().int().positive(),
-  activation: z.enum(BOTTLENECK_ACTIVATIONS).default('gelu'),
-  layers: z.array(z.number().int().nonnegative()).optional(),
-});
-export type BottleneckGraphSpec = z.infer<typeof BottleneckGraphSpecSchema>;
+import { BottleneckSpecSchema, LoraSpecSchema, QuantizationSchema } from '@plugboard/core';
 
 /** Which adapter parameters the training graph carries besides the base weights (none = the base model). */
 export const GraphMethodSchema = z.object({
   /** LoRA on the chosen projections (core's spec; tensors as core's loraTensorSpecs names them) */
   lora: LoraSpecSchema.optional(),
-  bottleneck: BottleneckGraphSpecSchema.optional(),
+  /** a bottleneck adapter after each chosen layer's MLP (core's spec and tensors) */
+  bottleneck: BottleneckSpecSchema.optional(),
 });
 export type GraphMethod = z.infer<typeof GraphMethodSchema>;
 export type GraphMethodInput = z.input<typeof GraphMethodSchema>;

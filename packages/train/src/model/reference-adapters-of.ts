@@ -1,7 +1,6 @@
-import { PlugboardError, adapterLayers, bottleneckInputName, loraScaling, loraTensorSpecs, zeroSlotTensors } from '@plugboard/core';
+import { PlugboardError, adapterLayers, bottleneckTensorSpecs, loraScaling, loraTensorSpecs, zeroSlotTensors } from '@plugboard/core';
 import type { AdapterSlotLayout, ModelConfig, ReferenceAdapters } from '@plugboard/core';
 import type { GraphMethod } from './graph-method.ts';
-import { bottleneckParameterName } from './parameter-names.ts';
 
 /** Reads a parameter value; missing names are the caller's bug, reported by name. */
 export type ParameterLookup = (name: string) => Float32Array;
@@ -29,12 +28,6 @@ export function referenceAdaptersOf(config: ModelConfig, method: GraphMethod, lo
       slotOne(name).set(part === 'a' ? value : value.map((v) => scaling * v));
     }
   }
-  if (method.bottleneck) {
-    for (const layer of adapterLayers(config, method.bottleneck)) {
-      for (const part of ['down', 'down_bias', 'up', 'up_bias'] as const) {
-        slotOne(bottleneckInputName(layer, part)).set(lookup(bottleneckParameterName(layer, part)));
-      }
-    }
-  }
+  if (method.bottleneck) for (const { name } of bottleneckTensorSpecs(config, method.bottleneck)) slotOne(name).set(lookup(name));
   return { layout, tensors, adapterIndex: Array.from({ length: rows }, () => 1) };
 }

@@ -4,7 +4,9 @@ import {
   PlugboardError,
   activate,
   adapterLayers,
+  addBottleneckOps,
   addLoraOps,
+  bottleneckInputNames,
   fusedProjection,
   layerWeightNames,
   loraInputName,
@@ -13,13 +15,12 @@ import {
 import type { Graph, LoraModule, ModelConfig, WeightSource } from '@plugboard/core';
 import { causalAttentionOps } from './attention-ops.ts';
 import type { AttentionConstants, AttentionShape } from './attention-ops.ts';
-import { addBottleneckOps } from './bottleneck-ops.ts';
 import { attentionMaskOps } from './causal-mask.ts';
 import { maskedCrossEntropyOps } from './cross-entropy-ops.ts';
 import { TrainingGraphOptionsSchema } from './graph-method.ts';
 import type { TrainingGraphOptions, TrainingGraphOptionsInput } from './graph-method.ts';
 import { linearOps } from './linear-ops.ts';
-import { bottleneckParameterName, trainingParameterShapes } from './parameter-names.ts';
+import { trainingParameterShapes } from './parameter-names.ts';
 import { rmsNormOps } from './rms-norm-ops.ts';
 import { quantizedHead, quantizedWeightNames } from './quantized-base.ts';
 import { rotaryConstants } from './rotary-ops.ts';
@@ -153,13 +154,7 @@ class TrainingGraphWriter {
     const down = this.linear(gated, layer, 'down', names.down, bias(names.downBias));
     const bottleneck = this.options.method.bottleneck;
     if (!bottleneck || !this.bottleneckAt.has(layer)) return down;
-    const inputs = {
-      down: bottleneckParameterName(layer, 'down'),
-      downBias: bottleneckParameterName(layer, 'down_bias'),
-      up: bottleneckParameterName(layer, 'up'),
-      upBias: bottleneckParameterName(layer, 'up_bias'),
-    };
-    return addBottleneckOps(b, down, inputs, bottleneck.activation);
+    return addBottleneckOps(b, down, bottleneckInputNames(layer), bottleneck.activation);
   }
 
   /** x Wᵀ (+ bias) over a base weight: a parameter, or (quantized base) frozen MatMulNBits initializers. */

@@ -1,6 +1,6 @@
 import { PlugboardError } from '../../errors/plugboard-error.ts';
 import { layerWeightNames } from '../../hf/config.ts';
-import type { LoadedBottleneck } from '../loaded-adapter.ts';
+import type { LoadedBottleneck } from '../bottleneck/loaded-bottleneck.ts';
 import type { LoadedLora, LoraWeights } from '../lora/loaded-lora.ts';
 import { parseLoraKey } from '../lora/parse-lora-key.ts';
 

@@ -5,7 +5,7 @@ import type { RandomBottleneckOptions } from '../formats/write-random-bottleneck
 import { randomPeftLora } from '../lora/peft/write-random-peft-lora.ts';
 import type { RandomPeftLoraOptions } from '../lora/peft/write-random-peft-lora.ts';
 import { toLoadedLora } from '../lora/peft/to-loaded-lora.ts';
-import type { LoadedBottleneck } from '../loaded-adapter.ts';
+import type { LoadedBottleneck } from '../bottleneck/loaded-bottleneck.ts';
 import type { LoadedLora } from '../lora/loaded-lora.ts';
 
 /** sha256 over the arrays' bytes in order: the content id of an adapter that never was a file. */

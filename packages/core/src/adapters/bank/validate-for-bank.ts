@@ -7,7 +7,8 @@ import type { LoraModule } from '../lora/lora-modules.ts';
 import { checkFinite } from '../formats/check-finite.ts';
 import { checkBottleneckMagnitude, checkLoraMagnitude } from './adapter-magnitude.ts';
 import { parseLoraKey } from '../lora/parse-lora-key.ts';
-import type { LoadedAdapter, LoadedBottleneck } from '../loaded-adapter.ts';
+import type { LoadedAdapter } from '../loaded-adapter.ts';
+import type { LoadedBottleneck } from '../bottleneck/loaded-bottleneck.ts';
 import type { LoadedLora } from '../lora/loaded-lora.ts';
 
 /** What an adapter is checked against before it may enter a slot. */

@@ -2,7 +2,7 @@ import { PlugboardError } from '../../errors/plugboard-error.ts';
 import type { SafetensorsFile } from '../../hf/safetensors-file.ts';
 import type { TensorToWrite } from '../../hf/safetensors-writer.ts';
 import type { StoredDType } from '../../hf/weight-source.ts';
-import type { BottleneckWeights, LoadedBottleneck } from '../loaded-adapter.ts';
+import type { BottleneckWeights, LoadedBottleneck } from '../bottleneck/loaded-bottleneck.ts';
 import { checkFinite } from './check-finite.ts';
 import { transpose } from '../../tensor/transpose.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BOTTLENECK_ACTIVATIONS } from '../../model/adapter-slots.ts';
+import { BOTTLENECK_ACTIVATIONS } from '../bottleneck/bottleneck-spec.ts';
 
 /**
  * `plugboard_adapter.json`: our manifest for adapter layouts PEFT has no

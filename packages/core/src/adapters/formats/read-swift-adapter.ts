@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { PlugboardError } from '../../errors/plugboard-error.ts';
 import { readJsonFile } from '../../hf/read-json-file.ts';
 import { SafetensorsFile } from '../../hf/safetensors-file.ts';
-import type { BottleneckWeights, LoadedBottleneck } from '../loaded-adapter.ts';
+import type { BottleneckWeights, LoadedBottleneck } from '../bottleneck/loaded-bottleneck.ts';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, BASE_FINGERPRINT_METADATA_KEY, requireAdapterFile } from './adapter-files.ts';
 import { groupBottleneckKeys, readBottleneckLayer } from './bottleneck-linears.ts';
 import type { BottleneckLayerKeys, BottleneckPartName, ParsedBottleneckKey } from './bottleneck-linears.ts';

@@ -1,8 +1,8 @@
 import type { ModelConfig } from '../../hf/config.ts';
 import type { StoredDType } from '../../hf/weight-source.ts';
-import type { BottleneckActivation } from '../../model/adapter-slots.ts';
+import type { BottleneckActivation } from '../bottleneck/bottleneck-spec.ts';
 import { SeededRandom, deriveSeed } from '../../random/seeded-random.ts';
-import type { BottleneckWeights } from '../loaded-adapter.ts';
+import type { BottleneckWeights } from '../bottleneck/loaded-bottleneck.ts';
 import type { BottleneckSource } from './bottleneck-linears.ts';
 import { writePlugboardBottleneck } from './write-plugboard-bottleneck.ts';
 import { writeSwiftAdapter } from './write-swift-adapter.ts';

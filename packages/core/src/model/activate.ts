@@ -1,23 +1,6 @@
 import type { GraphBuilder } from '../graph/graph-builder.ts';
-import { attr } from '../graph/ir.ts';
 import type { HiddenActivation } from '../hf/config.ts';
-import type { AdapterContext } from '../adapters/slot-context.ts';
-import type { BottleneckActivation } from './adapter-slots.ts';
-import { bottleneckInputName } from './adapter-slots.ts';
-
-/** h + mask · (act(h · down + down_bias) · up + up_bias), Houlsby/ms-swift style, after the MLP. */
-export function addBottleneck(b: GraphBuilder, ctx: AdapterContext, h: string, layer: number, activation: BottleneckActivation): string {
-  const gathered = (part: 'down' | 'down_bias' | 'up' | 'up_bias') =>
-    b.op1('Gather', [bottleneckInputName(layer, part), ctx.index], { axis: attr.int(0) });
-  // biases [B, m] / [B, d] → [B, 1, m] / [B, 1, d] to broadcast over the sequence
-  const axis1 = b.constant('int64', [1]);
-  const downBias = b.op1('Unsqueeze', [gathered('down_bias'), axis1]);
-  const upBias = b.op1('Unsqueeze', [gathered('up_bias'), axis1]);
-  const pre = b.op1('Add', [b.op1('MatMul', [h, gathered('down')]), downBias]);
-  const act = activate(b, pre, activation);
-  const delta = b.op1('Add', [b.op1('MatMul', [act, gathered('up')]), upBias]);
-  return b.op1('Add', [h, b.op1('Mul', [delta, ctx.mask])]);
-}
+import type { BottleneckActivation } from '../adapters/bottleneck/bottleneck-spec.ts';
 
 /** A bottleneck adapter's activation or a model's MLP activation (hidden_act). */
 export function activate(b: GraphBuilder, x: string, activation: BottleneckActivation | HiddenActivation): string {
