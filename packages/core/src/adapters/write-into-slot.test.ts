@@ -12,7 +12,7 @@ import type { LoadedBottleneck } from './bottleneck/loaded-bottleneck.ts';
 import type { LoadedLora } from './lora/loaded-lora.ts';
 import { toLoadedLora } from './lora/peft/to-loaded-lora.ts';
 import { clearSlot, writeAdapterIntoSlot } from './write-into-slot.ts';
-import { randomBottleneck } from './formats/write-random-bottleneck.ts';
+import { randomBottleneck } from './bottleneck/formats/write-random-bottleneck.ts';
 import { randomPeftLora } from './lora/peft/write-random-peft-lora.ts';
 import type { RandomPeftLoraOptions } from './lora/peft/write-random-peft-lora.ts';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ModelConfig } from '../../hf/config.ts';
-import { randomBottleneck } from '../formats/write-random-bottleneck.ts';
-import type { RandomBottleneckOptions } from '../formats/write-random-bottleneck.ts';
+import { randomBottleneck } from '../bottleneck/formats/write-random-bottleneck.ts';
+import type { RandomBottleneckOptions } from '../bottleneck/formats/write-random-bottleneck.ts';
 import { randomPeftLora } from '../lora/peft/write-random-peft-lora.ts';
 import type { RandomPeftLoraOptions } from '../lora/peft/write-random-peft-lora.ts';
 import { toLoadedLora } from '../lora/peft/to-loaded-lora.ts';

@@ -19,10 +19,10 @@ import type { Model } from '../../../runtime/load-model.ts';
 import { runStep } from '../../../runtime/step.ts';
 import { mergeLoraIntoModel } from './merge-lora.ts';
 import { readPeftLoraRaw } from './read-peft-lora.ts';
-import { readSwiftAdapter } from '../../formats/read-swift-adapter.ts';
+import { readSwiftAdapter } from '../../bottleneck/formats/read-swift-adapter.ts';
 import { toLoadedLora } from './to-loaded-lora.ts';
 import { writeAdapterIntoSlot } from '../../write-into-slot.ts';
-import { writeRandomBottleneck } from '../../formats/write-random-bottleneck.ts';
+import { writeRandomBottleneck } from '../../bottleneck/formats/write-random-bottleneck.ts';
 import { writeRandomPeftLora } from './write-random-peft-lora.ts';
 
 const tmp = useTempDir('merge-lora');

@@ -1,12 +1,12 @@
-import type { ModelConfig } from '../../hf/config.ts';
-import type { StoredDType } from '../../hf/weight-source.ts';
-import type { BottleneckActivation } from '../bottleneck/bottleneck-spec.ts';
-import { SeededRandom, deriveSeed } from '../../random/seeded-random.ts';
-import type { BottleneckWeights } from '../bottleneck/loaded-bottleneck.ts';
+import type { ModelConfig } from '../../../hf/config.ts';
+import type { StoredDType } from '../../../hf/weight-source.ts';
+import type { BottleneckActivation } from '../bottleneck-spec.ts';
+import { SeededRandom, deriveSeed } from '../../../random/seeded-random.ts';
+import type { BottleneckWeights } from '../loaded-bottleneck.ts';
 import type { BottleneckSource } from './bottleneck-linears.ts';
 import { writePlugboardBottleneck } from './write-plugboard-bottleneck.ts';
 import { writeSwiftAdapter } from './write-swift-adapter.ts';
-import type { WrittenAdapter } from './adapter-io-types.ts';
+import type { WrittenAdapter } from '../../formats/adapter-io-types.ts';
 
 export interface RandomBottleneckOptions {
   config: ModelConfig;

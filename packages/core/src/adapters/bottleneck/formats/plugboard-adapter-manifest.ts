@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BOTTLENECK_ACTIVATIONS } from '../bottleneck/bottleneck-spec.ts';
+import { BOTTLENECK_ACTIVATIONS } from '../bottleneck-spec.ts';
 
 /**
  * `plugboard_adapter.json`: our manifest for adapter layouts PEFT has no

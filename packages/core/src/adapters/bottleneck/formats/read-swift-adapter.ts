@@ -1,14 +1,14 @@
 import { basename } from 'node:path';
-import { PlugboardError } from '../../errors/plugboard-error.ts';
-import { readJsonFile } from '../../hf/read-json-file.ts';
-import { SafetensorsFile } from '../../hf/safetensors-file.ts';
-import type { BottleneckWeights, LoadedBottleneck } from '../bottleneck/loaded-bottleneck.ts';
-import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, BASE_FINGERPRINT_METADATA_KEY, requireAdapterFile } from './adapter-files.ts';
+import { PlugboardError } from '../../../errors/plugboard-error.ts';
+import { readJsonFile } from '../../../hf/read-json-file.ts';
+import { SafetensorsFile } from '../../../hf/safetensors-file.ts';
+import type { BottleneckWeights, LoadedBottleneck } from '../loaded-bottleneck.ts';
+import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, BASE_FINGERPRINT_METADATA_KEY, requireAdapterFile } from '../../formats/adapter-files.ts';
 import { groupBottleneckKeys, readBottleneckLayer } from './bottleneck-linears.ts';
 import type { BottleneckLayerKeys, BottleneckPartName, ParsedBottleneckKey } from './bottleneck-linears.ts';
-import { fileSha256 } from './file-sha256.ts';
-import { fullMatchRegExp } from './python-regex.ts';
-import type { ReadAdapterOptions } from './adapter-io-types.ts';
+import { fileSha256 } from '../../formats/file-sha256.ts';
+import { fullMatchRegExp } from '../../formats/python-regex.ts';
+import type { ReadAdapterOptions } from '../../formats/adapter-io-types.ts';
 import { SwiftAdapterConfigSchema, swiftActivation, swiftMlpPath } from './swift-adapter-config.ts';
 import type { SwiftAdapterConfig } from './swift-adapter-config.ts';
 

@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectPlugboardError, useTempDir } from '../../testing/test-helpers.ts';
-import { writeSafetensors } from '../../hf/safetensors-writer.ts';
-import type { TensorToWrite } from '../../hf/safetensors-writer.ts';
-import { tinyModelConfig } from '../../reference/random-model.ts';
-import { SafetensorsFile } from '../../hf/safetensors-file.ts';
-import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, PLUGBOARD_ADAPTER_FILE } from './adapter-files.ts';
+import { expectPlugboardError, useTempDir } from '../../../testing/test-helpers.ts';
+import { writeSafetensors } from '../../../hf/safetensors-writer.ts';
+import type { TensorToWrite } from '../../../hf/safetensors-writer.ts';
+import { tinyModelConfig } from '../../../reference/random-model.ts';
+import { SafetensorsFile } from '../../../hf/safetensors-file.ts';
+import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, PLUGBOARD_ADAPTER_FILE } from '../../formats/adapter-files.ts';
 import { readPlugboardBottleneck } from './read-plugboard-bottleneck.ts';
 import { readSwiftAdapter } from './read-swift-adapter.ts';
 import { randomBottleneck, writeRandomBottleneck } from './write-random-bottleneck.ts';

@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeSafetensors } from '../../hf/safetensors-writer.ts';
-import type { StoredDType } from '../../hf/weight-source.ts';
-import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, adapterMetadata } from './adapter-files.ts';
+import { writeSafetensors } from '../../../hf/safetensors-writer.ts';
+import type { StoredDType } from '../../../hf/weight-source.ts';
+import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, adapterMetadata } from '../../formats/adapter-files.ts';
 import { bottleneckLinearTensors, checkBottleneckSource } from './bottleneck-linears.ts';
 import type { BottleneckPartName, BottleneckSource } from './bottleneck-linears.ts';
-import { fileSha256 } from './file-sha256.ts';
+import { fileSha256 } from '../../formats/file-sha256.ts';
 import { swiftMlpPath } from './swift-adapter-config.ts';
-import type { WrittenAdapter } from './adapter-io-types.ts';
+import type { WrittenAdapter } from '../../formats/adapter-io-types.ts';
 
 export interface WriteSwiftAdapterOptions {
   /** ms-swift's adapter name, part of every key (default "default") */

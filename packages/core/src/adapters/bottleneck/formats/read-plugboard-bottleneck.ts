@@ -1,14 +1,14 @@
 import { basename } from 'node:path';
-import { PlugboardError } from '../../errors/plugboard-error.ts';
-import { readJsonFile } from '../../hf/read-json-file.ts';
-import { SafetensorsFile } from '../../hf/safetensors-file.ts';
-import type { BottleneckWeights, LoadedBottleneck } from '../bottleneck/loaded-bottleneck.ts';
-import { ADAPTER_WEIGHTS_FILE, PLUGBOARD_ADAPTER_FILE, requireAdapterFile } from './adapter-files.ts';
+import { PlugboardError } from '../../../errors/plugboard-error.ts';
+import { readJsonFile } from '../../../hf/read-json-file.ts';
+import { SafetensorsFile } from '../../../hf/safetensors-file.ts';
+import type { BottleneckWeights, LoadedBottleneck } from '../loaded-bottleneck.ts';
+import { ADAPTER_WEIGHTS_FILE, PLUGBOARD_ADAPTER_FILE, requireAdapterFile } from '../../formats/adapter-files.ts';
 import { groupBottleneckKeys, readBottleneckLayer } from './bottleneck-linears.ts';
 import type { BottleneckLayerKeys, BottleneckPartName, ParsedBottleneckKey } from './bottleneck-linears.ts';
-import { fileSha256 } from './file-sha256.ts';
+import { fileSha256 } from '../../formats/file-sha256.ts';
 import { PlugboardAdapterManifestSchema } from './plugboard-adapter-manifest.ts';
-import type { ReadAdapterOptions } from './adapter-io-types.ts';
+import type { ReadAdapterOptions } from '../../formats/adapter-io-types.ts';
 
 const KEY_PATTERN = /^layers\.(\d+)\.adapter\.(down|up)\.(weight|bias)$/;
 

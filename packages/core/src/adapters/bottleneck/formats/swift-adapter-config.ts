@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PlugboardError } from '../../errors/plugboard-error.ts';
-import type { BottleneckActivation } from '../bottleneck/bottleneck-spec.ts';
+import { PlugboardError } from '../../../errors/plugboard-error.ts';
+import type { BottleneckActivation } from '../bottleneck-spec.ts';
 
 /**
  * ms-swift's AdapterConfig (swift/tuners/adapter.py), as its adapter_config.json

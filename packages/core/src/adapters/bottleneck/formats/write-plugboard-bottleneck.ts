@@ -1,14 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeSafetensors } from '../../hf/safetensors-writer.ts';
-import type { StoredDType } from '../../hf/weight-source.ts';
-import { ADAPTER_WEIGHTS_FILE, PLUGBOARD_ADAPTER_FILE, adapterMetadata } from './adapter-files.ts';
+import { writeSafetensors } from '../../../hf/safetensors-writer.ts';
+import type { StoredDType } from '../../../hf/weight-source.ts';
+import { ADAPTER_WEIGHTS_FILE, PLUGBOARD_ADAPTER_FILE, adapterMetadata } from '../../formats/adapter-files.ts';
 import { bottleneckLinearTensors, checkBottleneckSource } from './bottleneck-linears.ts';
 import type { BottleneckSource } from './bottleneck-linears.ts';
-import { fileSha256 } from './file-sha256.ts';
+import { fileSha256 } from '../../formats/file-sha256.ts';
 import { plugboardBottleneckKey } from './plugboard-adapter-manifest.ts';
 import type { PlugboardAdapterManifest } from './plugboard-adapter-manifest.ts';
-import type { WrittenAdapter } from './adapter-io-types.ts';
+import type { WrittenAdapter } from '../../formats/adapter-io-types.ts';
 
 export interface WritePlugboardBottleneckOptions {
   /** the base model's name, e.g. "Qwen/Qwen2.5-0.5B-Instruct" */

@@ -1,10 +1,10 @@
-import { PlugboardError } from '../../errors/plugboard-error.ts';
-import type { SafetensorsFile } from '../../hf/safetensors-file.ts';
-import type { TensorToWrite } from '../../hf/safetensors-writer.ts';
-import type { StoredDType } from '../../hf/weight-source.ts';
-import type { BottleneckWeights, LoadedBottleneck } from '../bottleneck/loaded-bottleneck.ts';
-import { checkFinite } from './check-finite.ts';
-import { transpose } from '../../tensor/transpose.ts';
+import { PlugboardError } from '../../../errors/plugboard-error.ts';
+import type { SafetensorsFile } from '../../../hf/safetensors-file.ts';
+import type { TensorToWrite } from '../../../hf/safetensors-writer.ts';
+import type { StoredDType } from '../../../hf/weight-source.ts';
+import type { BottleneckWeights, LoadedBottleneck } from '../loaded-bottleneck.ts';
+import { checkFinite } from '../../formats/check-finite.ts';
+import { transpose } from '../../../tensor/transpose.ts';
 
 /**
  * A bottleneck adapter is two torch nn.Linear layers, and both formats we read
