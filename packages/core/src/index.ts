@@ -45,7 +45,7 @@ export type { ProjectionOptions } from './model/projection.ts';
 export * from './model/rotary-tables.ts';
 export * from './model/rotary-frequencies.ts';
 export * from './hf/rope-scaling.ts';
-export { activate } from './model/adapter-ops.ts';
+export { activate } from './model/activate.ts';
 export * from './runtime/logprobs.ts';
 export * from './model/inspect-model.ts';
 
@@ -75,29 +75,43 @@ export * from './runtime/continuous-batcher.ts';
 export * from './runtime/kv-provenance.ts';
 export * from './tensor/transpose.ts';
 
+// adapter kinds: each owns its spec, scaling, tensor convention and graph ops; LISA is a layer selection on either
+export * from './adapters/layer-selection.ts';
+export * from './adapters/slot-context.ts';
+export * from './adapters/lora/lora-modules.ts';
+export * from './adapters/lora/lora-spec.ts';
+export * from './adapters/lora/lora-scaling.ts';
+export * from './adapters/lora/lora-tensors.ts';
+export * from './adapters/lora/lora-ops.ts';
+export * from './adapters/bottleneck/bottleneck-spec.ts';
+export * from './adapters/bottleneck/bottleneck-tensors.ts';
+export * from './adapters/bottleneck/bottleneck-ops.ts';
+
 // adapter formats
 export * from './adapters/loaded-adapter.ts';
+export * from './adapters/lora/loaded-lora.ts';
+export * from './adapters/bottleneck/loaded-bottleneck.ts';
 export * from './adapters/formats/adapter-files.ts';
 export * from './adapters/formats/adapter-io-types.ts';
-export * from './adapters/formats/peft-lora-config.ts';
-export * from './adapters/formats/peft-lora-config-for.ts';
-export * from './adapters/formats/peft-lora-raw.ts';
-export * from './adapters/formats/peft-module-paths.ts';
-export * from './adapters/formats/peft-targeting.ts';
-export * from './adapters/formats/parse-lora-key.ts';
-export * from './adapters/formats/read-peft-lora.ts';
-export * from './adapters/formats/write-peft-lora.ts';
-export * from './adapters/formats/to-loaded-lora.ts';
-export * from './adapters/formats/swift-adapter-config.ts';
-export * from './adapters/formats/read-swift-adapter.ts';
-export * from './adapters/formats/write-swift-adapter.ts';
-export * from './adapters/formats/plugboard-adapter-manifest.ts';
-export * from './adapters/formats/read-plugboard-bottleneck.ts';
-export * from './adapters/formats/write-plugboard-bottleneck.ts';
-export type { BottleneckSource } from './adapters/formats/bottleneck-linears.ts';
+export * from './adapters/lora/peft/peft-lora-config.ts';
+export * from './adapters/lora/peft/peft-lora-config-for.ts';
+export * from './adapters/lora/peft/peft-lora-raw.ts';
+export * from './adapters/lora/peft/peft-module-paths.ts';
+export * from './adapters/lora/peft/peft-targeting.ts';
+export * from './adapters/lora/parse-lora-key.ts';
+export * from './adapters/lora/peft/read-peft-lora.ts';
+export * from './adapters/lora/peft/write-peft-lora.ts';
+export * from './adapters/lora/peft/to-loaded-lora.ts';
+export * from './adapters/bottleneck/formats/swift-adapter-config.ts';
+export * from './adapters/bottleneck/formats/read-swift-adapter.ts';
+export * from './adapters/bottleneck/formats/write-swift-adapter.ts';
+export * from './adapters/bottleneck/formats/plugboard-adapter-manifest.ts';
+export * from './adapters/bottleneck/formats/read-plugboard-bottleneck.ts';
+export * from './adapters/bottleneck/formats/write-plugboard-bottleneck.ts';
+export type { BottleneckSource } from './adapters/bottleneck/formats/bottleneck-linears.ts';
 export * from './adapters/formats/read-adapter.ts';
-export * from './adapters/formats/write-into-slot.ts';
-export * from './adapters/formats/merge-lora.ts';
+export * from './adapters/write-into-slot.ts';
+export * from './adapters/lora/peft/merge-lora.ts';
 
 // adapter bank (hot-swap)
 export * from './adapters/bank/adapter-bank.ts';

@@ -4,10 +4,13 @@ import { attr, bytesOf } from '../graph/ir.ts';
 import type { ModelConfig } from '../hf/config.ts';
 import { GLOBAL_WEIGHT_NAMES, layerWeightNames } from '../hf/config.ts';
 import type { WeightSource } from '../hf/weight-source.ts';
-import type { LoraModule } from './adapter-slots.ts';
-import { bottleneckLayers, loraLayers, slotTensorSpecs } from './adapter-slots.ts';
-import type { AdapterContext } from './adapter-ops.ts';
-import { activate, addBottleneck, addLora } from './adapter-ops.ts';
+import { adapterLayers } from '../adapters/layer-selection.ts';
+import type { LoraModule } from '../adapters/lora/lora-modules.ts';
+import { addSlotLora } from '../adapters/lora/lora-ops.ts';
+import type { AdapterContext } from '../adapters/slot-context.ts';
+import { slotTensorSpecs } from './adapter-slots.ts';
+import { activate } from './activate.ts';
+import { addSlotBottleneck } from '../adapters/bottleneck/bottleneck-ops.ts';
 import type { InferenceBuildOptions } from './build-options.ts';
 import { concatenated, fusedProjection, inPlaceMatMul, projection } from './projection.ts';
 import { rotaryTables } from './rotary-tables.ts';
@@ -114,11 +117,11 @@ class InferenceGraphWriter {
     for (const spec of slotTensorSpecs(config, layout)) b.input(spec.name, 'float32', spec.dims);
     this.adapters = { index, mask: b.op1('Unsqueeze', [mask, b.constant('int64', [2])]) };
     if (layout.lora) {
-      for (const layer of loraLayers(config, layout)) {
+      for (const layer of adapterLayers(config, layout.lora)) {
         for (const module of layout.lora.modules) this.loraAt.add(`${layer}.${module}`);
       }
     }
-    if (layout.bottleneck) for (const layer of bottleneckLayers(config, layout)) this.bottleneckAt.add(layer);
+    if (layout.bottleneck) for (const layer of adapterLayers(config, layout.bottleneck)) this.bottleneckAt.add(layer);
   }
 
   private attention(layer: number, x: string, positionIds: string, seqlensK: string, totalLength: string, cos: string, sin: string): string {
@@ -199,7 +202,7 @@ class InferenceGraphWriter {
     const down = this.linear(act, layer, 'down', names.down, bias(names.downBias));
     const layout = this.options.adapters;
     if (this.adapters && layout?.bottleneck && this.bottleneckAt.has(layer)) {
-      return addBottleneck(b, this.adapters, down, layer, layout.bottleneck.activation);
+      return addSlotBottleneck(b, this.adapters, down, layer, layout.bottleneck.activation);
     }
     return down;
   }
@@ -212,7 +215,7 @@ class InferenceGraphWriter {
       const bias = biases[i];
       if (bias) y = b.op1('Add', [y, this.vector(bias)]);
       const module = modules[i] as LoraModule;
-      if (this.adapters && this.loraAt.has(`${layer}.${module}`)) y = addLora(b, this.adapters, x, y, layer, module);
+      if (this.adapters && this.loraAt.has(`${layer}.${module}`)) y = addSlotLora(b, this.adapters, x, y, layer, module);
       return y;
     });
   }

@@ -1,5 +1,5 @@
 import type { HiddenActivation } from '../hf/config.ts';
-import type { BottleneckActivation } from '../model/adapter-slots.ts';
+import type { BottleneckActivation } from '../adapters/bottleneck/bottleneck-spec.ts';
 import { erf } from './erf.ts';
 
 export function silu(x: number): number {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { layerWeightNames } from '../hf/config.ts';
 import type { ModelConfig } from '../hf/config.ts';
-import { AdapterSlotLayoutSchema, LORA_MODULES, loraInputName, moduleFeatures, zeroSlotTensors } from '../model/adapter-slots.ts';
-import type { AdapterSlotLayout, LoraModule, SlotTensor } from '../model/adapter-slots.ts';
+import { AdapterSlotLayoutSchema, zeroSlotTensors } from '../model/adapter-slots.ts';
+import { LORA_MODULES, moduleFeatures } from '../adapters/lora/lora-modules.ts';
+import { loraInputName } from '../adapters/lora/lora-tensors.ts';
+import type { AdapterSlotLayout, SlotTensor } from '../model/adapter-slots.ts';
+import type { LoraModule } from '../adapters/lora/lora-modules.ts';
 import { addBottleneckDelta } from './bottleneck-delta.ts';
 import { InMemoryWeights } from './in-memory-weights.ts';
 import { maxAbsDiff } from './max-abs-diff.ts';

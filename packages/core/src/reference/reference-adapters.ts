@@ -1,14 +1,12 @@
 import { PlugboardError } from '../errors/plugboard-error.ts';
 import type { ModelConfig } from '../hf/config.ts';
-import {
-  bottleneckInputName,
-  bottleneckLayers,
-  loraInputName,
-  loraLayers,
-  moduleFeatures,
-  slotTensorSpecs,
-} from '../model/adapter-slots.ts';
-import type { AdapterSlotLayout, LoraModule, SlotTensor } from '../model/adapter-slots.ts';
+import { slotTensorSpecs } from '../model/adapter-slots.ts';
+import { bottleneckInputName } from '../adapters/bottleneck/bottleneck-tensors.ts';
+import { adapterLayers } from '../adapters/layer-selection.ts';
+import { loraInputName } from '../adapters/lora/lora-tensors.ts';
+import { moduleFeatures } from '../adapters/lora/lora-modules.ts';
+import type { AdapterSlotLayout, SlotTensor } from '../model/adapter-slots.ts';
+import type { LoraModule } from '../adapters/lora/lora-modules.ts';
 import { ACTIVATIONS } from './activations.ts';
 import { addBottleneckDelta } from './bottleneck-delta.ts';
 import { addLoraDelta } from './lora-delta.ts';
@@ -51,8 +49,8 @@ export function validateReferenceAdapters(config: ModelConfig, adapters: Referen
     });
   }
   const layers = [
-    ...(layout.lora ? loraLayers(config, layout) : []),
-    ...(layout.bottleneck ? bottleneckLayers(config, layout) : []),
+    ...(layout.lora ? adapterLayers(config, layout.lora) : []),
+    ...(layout.bottleneck ? adapterLayers(config, layout.bottleneck) : []),
   ];
   const outOfRange = layers.find((layer) => layer >= config.numLayers);
   if (outOfRange !== undefined) {
@@ -82,8 +80,8 @@ export class RowAdapters {
     private readonly mask: ArrayLike<number>,
   ) {
     const { layout } = adapters;
-    this.loraLayerSet = new Set(layout.lora ? loraLayers(config, layout) : []);
-    this.bottleneckLayerSet = new Set(layout.bottleneck ? bottleneckLayers(config, layout) : []);
+    this.loraLayerSet = new Set(layout.lora ? adapterLayers(config, layout.lora) : []);
+    this.bottleneckLayerSet = new Set(layout.bottleneck ? adapterLayers(config, layout.bottleneck) : []);
   }
 
   /** Adds module `module`'s LoRA delta of layer `layer` to the projection output y, if that slot exists. */

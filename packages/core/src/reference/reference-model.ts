@@ -1,7 +1,7 @@
 import { PlugboardError } from '../errors/plugboard-error.ts';
 import type { ModelConfig } from '../hf/config.ts';
 import type { WeightSource } from '../hf/weight-source.ts';
-import type { LoraModule } from '../model/adapter-slots.ts';
+import type { LoraModule } from '../adapters/lora/lora-modules.ts';
 import { frequenciesAt } from '../model/rotary-frequencies.ts';
 import type { RotaryFrequencies } from '../model/rotary-frequencies.ts';
 import { ACTIVATIONS } from './activations.ts';

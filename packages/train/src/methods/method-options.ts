@@ -1,16 +1,19 @@
 import { z } from 'zod';
-import { BOTTLENECK_ACTIVATIONS, LORA_MODULES } from '@plugboard/core';
+import { BottleneckSpecSchema, LayerSelectionSchema, LoraSpecSchema } from '@plugboard/core';
 
+/** core's LoRA spec with the defaults of a training run */
+const lora = LoraSpecSchema.shape;
 const LoraFields = {
-  rank: z.number().int().positive().default(8),
-  alpha: z.number().positive().default(16),
-  useRslora: z.boolean().default(false),
-  modules: z.array(z.enum(LORA_MODULES)).min(1).default(['q', 'k', 'v', 'o']),
+  rank: lora.rank.default(8),
+  alpha: lora.alpha.default(16),
+  useRslora: lora.useRslora,
+  modules: lora.modules.default(['q', 'k', 'v', 'o']),
 };
 
+/** core's bottleneck spec with the defaults of a training run */
 const BottleneckFields = {
-  width: z.number().int().positive().default(16),
-  activation: z.enum(BOTTLENECK_ACTIVATIONS).default('gelu'),
+  width: BottleneckSpecSchema.shape.width.default(16),
+  activation: BottleneckSpecSchema.shape.activation,
 };
 
 /** What LISA ranks layers by (see methods/importance-probes.ts). */
@@ -22,12 +25,12 @@ export const LISA_ADAPTER_KINDS = ['lora', 'bottleneck'] as const;
 export const MethodOptionsSchema = z.discriminatedUnion('kind', [
   /** every base weight (pretraining, full fine-tuning) */
   z.object({ kind: z.literal('full') }),
-  z.object({ kind: z.literal('lora'), ...LoraFields, layers: z.array(z.number().int().nonnegative()).optional() }),
+  z.object({ kind: z.literal('lora'), ...LoraFields, layers: LayerSelectionSchema }),
   /** bottleneck adapter after the MLP; up starts at zero so training starts from the base model */
   z.object({
     kind: z.literal('adapter'),
     ...BottleneckFields,
-    layers: z.array(z.number().int().nonnegative()).optional(),
+    layers: LayerSelectionSchema,
   }),
   /** a LoRA (or bottleneck adapter) only in the top-k layers ranked by an importance probe on the skill's data */
   z.object({

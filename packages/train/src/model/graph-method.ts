@@ -1,30 +1,12 @@
 import { z } from 'zod';
-import { BOTTLENECK_ACTIVATIONS, LORA_MODULES, QuantizationSchema } from '@plugboard/core';
-
-/** LoRA pairs in the training graph: PEFT orientation, A [r, in] and B [out, r]. */
-export const LoraGraphSpecSchema = z.object({
-  rank: z.number().int().positive(),
-  alpha: z.number().positive(),
-  /** scaling alpha/sqrt(r) instead of alpha/r */
-  useRslora: z.boolean().default(false),
-  modules: z.array(z.enum(LORA_MODULES)).min(1),
-  /** layers that carry LoRA; all layers when omitted */
-  layers: z.array(z.number().int().nonnegative()).optional(),
-});
-export type LoraGraphSpec = z.infer<typeof LoraGraphSpecSchema>;
-
-/** A bottleneck adapter after each chosen layer's MLP: h + up(act(h down + down_bias)) + up_bias. */
-export const BottleneckGraphSpecSchema = z.object({
-  width: z.number().int().positive(),
-  activation: z.enum(BOTTLENECK_ACTIVATIONS).default('gelu'),
-  layers: z.array(z.number().int().nonnegative()).optional(),
-});
-export type BottleneckGraphSpec = z.infer<typeof BottleneckGraphSpecSchema>;
+import { BottleneckSpecSchema, LoraSpecSchema, QuantizationSchema } from '@plugboard/core';
 
 /** Which adapter parameters the training graph carries besides the base weights (none = the base model). */
 export const GraphMethodSchema = z.object({
-  lora: LoraGraphSpecSchema.optional(),
-  bottleneck: BottleneckGraphSpecSchema.optional(),
+  /** LoRA on the chosen projections (core's spec; tensors as core's loraTensorSpecs names them) */
+  lora: LoraSpecSchema.optional(),
+  /** a bottleneck adapter after each chosen layer's MLP (core's spec and tensors) */
+  bottleneck: BottleneckSpecSchema.optional(),
 });
 export type GraphMethod = z.infer<typeof GraphMethodSchema>;
 export type GraphMethodInput = z.input<typeof GraphMethodSchema>;
@@ -44,7 +26,3 @@ export const TrainingGraphOptionsSchema = z.object({
 });
 export type TrainingGraphOptions = z.infer<typeof TrainingGraphOptionsSchema>;
 export type TrainingGraphOptionsInput = z.input<typeof TrainingGraphOptionsSchema>;
-
-export function loraScaling(spec: Pick<LoraGraphSpec, 'rank' | 'alpha' | 'useRslora'>): number {
-  return spec.useRslora ? spec.alpha / Math.sqrt(spec.rank) : spec.alpha / spec.rank;
-}

@@ -123,8 +123,9 @@ describe('buildTrainingGraph', () => {
     const { graph, parameters } = buildTrainingGraph(config, { batch: 1, sequence: 4, method: { lora: { rank: 2, alpha: 4, modules: ['q'] } } });
     const inputs = new Set(graph.inputs.map((i) => i.name));
     for (const name of parameters.keys()) expect(inputs.has(name)).toBe(true);
-    expect(inputs.has('lora.0.q.A')).toBe(true);
-    expect(parameters.get('lora.1.q.B')).toEqual([16, 2]);
+    expect(inputs.has('lora.0.q.a')).toBe(true);
+    expect(parameters.get('lora.1.q.a')).toEqual([16, 2]);
+    expect(parameters.get('lora.1.q.b')).toEqual([2, 16]);
   });
 
   it('refuses adapter layers the model does not have', () => {

@@ -1,20 +1,26 @@
-import { GLOBAL_WEIGHT_NAMES, GraphBuilder, PlugboardError, activate, fusedProjection, layerWeightNames } from '@plugboard/core';
+import {
+  GLOBAL_WEIGHT_NAMES,
+  GraphBuilder,
+  PlugboardError,
+  activate,
+  adapterLayers,
+  addBottleneckOps,
+  addLoraOps,
+  bottleneckInputNames,
+  fusedProjection,
+  layerWeightNames,
+  loraInputName,
+  loraScaling,
+} from '@plugboard/core';
 import type { Graph, LoraModule, ModelConfig, WeightSource } from '@plugboard/core';
 import { causalAttentionOps } from './attention-ops.ts';
 import type { AttentionConstants, AttentionShape } from './attention-ops.ts';
-import { addBottleneckOps } from './bottleneck-ops.ts';
 import { attentionMaskOps } from './causal-mask.ts';
 import { maskedCrossEntropyOps } from './cross-entropy-ops.ts';
-import { TrainingGraphOptionsSchema, loraScaling } from './graph-method.ts';
+import { TrainingGraphOptionsSchema } from './graph-method.ts';
 import type { TrainingGraphOptions, TrainingGraphOptionsInput } from './graph-method.ts';
-import { addLoraOps, linearOps } from './linear-ops.ts';
-import {
-  bottleneckGraphLayers,
-  bottleneckParameterName,
-  loraGraphLayers,
-  loraParameterName,
-  trainingParameterShapes,
-} from './parameter-names.ts';
+import { linearOps } from './linear-ops.ts';
+import { trainingParameterShapes } from './parameter-names.ts';
 import { rmsNormOps } from './rms-norm-ops.ts';
 import { quantizedHead, quantizedWeightNames } from './quantized-base.ts';
 import { rotaryConstants } from './rotary-ops.ts';
@@ -51,7 +57,7 @@ export function buildTrainingGraph(config: ModelConfig, input: TrainingGraphOpti
 
 function checkLayers(config: ModelConfig, options: TrainingGraphOptions): void {
   const { lora, bottleneck } = options.method;
-  const layers = [...(lora ? loraGraphLayers(config, lora) : []), ...(bottleneck ? bottleneckGraphLayers(config, bottleneck) : [])];
+  const layers = [...(lora ? adapterLayers(config, lora) : []), ...(bottleneck ? adapterLayers(config, bottleneck) : [])];
   const bad = layers.find((layer) => layer >= config.numLayers);
   if (bad !== undefined) {
     throw new PlugboardError('INVALID_ARGUMENT', `adapter layer ${bad} does not exist: the model has ${config.numLayers} layers (0…${config.numLayers - 1})`);
@@ -72,8 +78,8 @@ class TrainingGraphWriter {
   ) {
     this.rows = options.batch * options.sequence;
     const { lora, bottleneck } = options.method;
-    if (lora) for (const layer of loraGraphLayers(config, lora)) for (const m of lora.modules) this.loraAt.add(`${layer}.${m}`);
-    if (bottleneck) for (const layer of bottleneckGraphLayers(config, bottleneck)) this.bottleneckAt.add(layer);
+    if (lora) for (const layer of adapterLayers(config, lora)) for (const m of lora.modules) this.loraAt.add(`${layer}.${m}`);
+    if (bottleneck) for (const layer of adapterLayers(config, bottleneck)) this.bottleneckAt.add(layer);
   }
 
   write(): Graph {
@@ -148,13 +154,7 @@ class TrainingGraphWriter {
     const down = this.linear(gated, layer, 'down', names.down, bias(names.downBias));
     const bottleneck = this.options.method.bottleneck;
     if (!bottleneck || !this.bottleneckAt.has(layer)) return down;
-    const inputs = {
-      down: bottleneckParameterName(layer, 'down'),
-      downBias: bottleneckParameterName(layer, 'down_bias'),
-      up: bottleneckParameterName(layer, 'up'),
-      upBias: bottleneckParameterName(layer, 'up_bias'),
-    };
-    return addBottleneckOps(b, down, inputs, bottleneck.activation);
+    return addBottleneckOps(b, down, bottleneckInputNames(layer), bottleneck.activation);
   }
 
   /** x Wᵀ (+ bias) over a base weight: a parameter, or (quantized base) frozen MatMulNBits initializers. */
@@ -169,10 +169,7 @@ class TrainingGraphWriter {
     const y = this.baseLinear(x, weight, bias, !this.parameters.has(weight));
     const lora = this.options.method.lora;
     if (!lora || !this.loraAt.has(`${layer}.${module}`)) return y;
-    return addLoraOps(this.b, x, y, {
-      a: loraParameterName(layer, module, 'A'),
-      b: loraParameterName(layer, module, 'B'),
-      scaling: loraScaling(lora),
-    });
+    const scaling = this.b.constant('float32', [loraScaling(lora)], []);
+    return addLoraOps(this.b, x, y, loraInputName(layer, module, 'a'), loraInputName(layer, module, 'b'), scaling);
   }
 }

@@ -1,25 +1,24 @@
-import { loraKey, peftLoraConfigFor, writePeftLora } from '@plugboard/core';
-import type { ModelConfig, PeftLoraPair } from '@plugboard/core';
-import type { LoraGraphSpec } from '../model/graph-method.ts';
-import { loraGraphLayers, loraParameterName } from '../model/parameter-names.ts';
+import { adapterLayers, loraInputName, loraKey, moduleFeatures, peftLoraConfigFor, transpose, writePeftLora } from '@plugboard/core';
+import type { LoraSpec, ModelConfig, PeftLoraPair } from '@plugboard/core';
 import type { ParameterStore } from './parameter-store.ts';
 
 /** Writes a trained LoRA as a PEFT folder (core's writer), so PEFT, vLLM and LoRAX can serve it; the base fingerprint goes into the safetensors metadata. */
 export function writePeftAdapter(
   dir: string,
   config: ModelConfig,
-  spec: LoraGraphSpec,
+  spec: LoraSpec,
   store: ParameterStore,
   base: { baseModelName: string | null; baseFingerprint: string | null },
 ): void {
-  const layers = loraGraphLayers(config, spec);
+  const layers = adapterLayers(config, spec);
   const weights = new Map<string, PeftLoraPair>();
+  const { rank } = spec;
   for (const layer of layers) {
     for (const module of spec.modules) {
-      const [rank, inFeatures] = store.shapeOf(loraParameterName(layer, module, 'A')) as [number, number];
-      const outFeatures = store.shapeOf(loraParameterName(layer, module, 'B'))[0] as number;
-      const a = store.get(loraParameterName(layer, module, 'A'));
-      const b = store.get(loraParameterName(layer, module, 'B'));
+      const { inFeatures, outFeatures } = moduleFeatures(config, module);
+      // the graphs' a [in, r] and b [r, out] as PEFT's lora_A [r, in] and lora_B [out, r]
+      const a = transpose(store.get(loraInputName(layer, module, 'a')), inFeatures, rank);
+      const b = transpose(store.get(loraInputName(layer, module, 'b')), rank, outFeatures);
       weights.set(loraKey(layer, module), { a, b, rank, inFeatures, outFeatures });
     }
   }

@@ -1,11 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { PlugboardError } from '@plugboard/core';
+import { PlugboardError, adapterLayers } from '@plugboard/core';
 import type { ModelConfig } from '@plugboard/core';
 import { SkillNameSchema, loadSkill, writeFolderWhole, writeSkillManifest } from '@plugboard/skills';
 import type { GenerationDefaults, SkillManifest, SkillManifestInput } from '@plugboard/skills';
 import type { TrainingExample } from '../data/example-schema.ts';
-import { loraGraphLayers } from '../model/parameter-names.ts';
 import type { TrainResult } from './trainer.ts';
 import { writeTrainedAdapter, writeTrainingReport } from './write-training-output.ts';
 import type { OutputOptions } from './write-training-output.ts';
@@ -112,7 +111,7 @@ function manifestOf(out: string, config: ModelConfig, result: TrainResult, adapt
   const { plan } = result;
   // a LISA skill: the probe chose the layers its LoRA lives in
   const lora = plan.graphMethod.lora;
-  const lisa = plan.importance && lora ? { layers: loraGraphLayers(config, lora), importance: [...plan.importance.scores] } : undefined;
+  const lisa = plan.importance && lora ? { layers: adapterLayers(config, lora), importance: [...plan.importance.scores] } : undefined;
   return {
     name,
     version: options.version ?? '0.1.0',

@@ -1,8 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writePlugboardBottleneck, writeSafetensors } from '@plugboard/core';
+import { adapterLayers, bottleneckInputNames, writePlugboardBottleneck, writeSafetensors } from '@plugboard/core';
 import type { BottleneckWeights, ModelConfig } from '@plugboard/core';
-import { bottleneckGraphLayers, bottleneckParameterName } from '../model/parameter-names.ts';
 import { layerImportanceSvg } from '../methods/layer-importance-svg.ts';
 import { lossCurveSvg } from './loss-curve-svg.ts';
 import type { TrainResult } from './trainer.ts';
@@ -65,13 +64,14 @@ function writeBottleneck(dir: string, config: ModelConfig, result: TrainResult, 
   const spec = result.plan.graphMethod.bottleneck;
   if (!spec) return;
   const weights = new Map<number, BottleneckWeights>();
-  for (const layer of bottleneckGraphLayers(config, spec)) {
-    // the training graph's layout is the slot layout: down [d, m], up [m, d]
+  for (const layer of adapterLayers(config, spec)) {
+    // one convention for both graphs: down [d, m], up [m, d], what BottleneckWeights holds
+    const names = bottleneckInputNames(layer);
     weights.set(layer, {
-      down: result.store.get(bottleneckParameterName(layer, 'down')),
-      downBias: result.store.get(bottleneckParameterName(layer, 'down_bias')),
-      up: result.store.get(bottleneckParameterName(layer, 'up')),
-      upBias: result.store.get(bottleneckParameterName(layer, 'up_bias')),
+      down: result.store.get(names.down),
+      downBias: result.store.get(names.downBias),
+      up: result.store.get(names.up),
+      upBias: result.store.get(names.upBias),
     });
   }
   writePlugboardBottleneck(

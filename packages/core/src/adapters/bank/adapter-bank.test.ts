@@ -8,7 +8,7 @@ import { CheckedWeights } from '../../hf/checked-weights.ts';
 import { linear } from '../../reference/linear.ts';
 import { MAX_ADAPTER_DELTA_RATIO, loraDeltaNorm } from './adapter-magnitude.ts';
 import type { LoadedAdapter } from '../loaded-adapter.ts';
-import { loraKey } from '../loaded-adapter.ts';
+import { loraKey } from '../lora/loaded-lora.ts';
 import { AdapterBank, createAdapterBank } from './adapter-bank.ts';
 import { adapterByteSize } from './adapter-byte-size.ts';
 import type { AdapterBankEvents } from './bank-events.ts';

@@ -1,6 +1,6 @@
 import { PlugboardError } from '../../errors/plugboard-error.ts';
 import type { AdapterSlotLayout } from '../../model/adapter-slots.ts';
-import { clearSlot, writeAdapterIntoSlot } from '../formats/write-into-slot.ts';
+import { clearSlot, writeAdapterIntoSlot } from '../write-into-slot.ts';
 import type { LoadedAdapter } from '../loaded-adapter.ts';
 import { adapterByteSize } from './adapter-byte-size.ts';
 import type { AdapterHandle, AdapterLease } from './adapter-lease.ts';

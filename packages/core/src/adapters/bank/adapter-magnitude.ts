@@ -1,7 +1,8 @@
 import { PlugboardError } from '../../errors/plugboard-error.ts';
 import { layerWeightNames } from '../../hf/config.ts';
-import type { LoadedBottleneck, LoadedLora, LoraWeights } from '../loaded-adapter.ts';
-import { parseLoraKey } from '../formats/parse-lora-key.ts';
+import type { LoadedBottleneck } from '../bottleneck/loaded-bottleneck.ts';
+import type { LoadedLora, LoraWeights } from '../lora/loaded-lora.ts';
+import { parseLoraKey } from '../lora/parse-lora-key.ts';
 
 /**
  * How much larger than the base weight it modifies an adapter's delta may

@@ -17,13 +17,13 @@ import { KvCache } from '../../runtime/kv-cache.ts';
 import type { Model } from '../../runtime/load-model.ts';
 import { loadModel } from '../../runtime/load-model.ts';
 import { runStep } from '../../runtime/step.ts';
-import type { LoadedLora } from '../loaded-adapter.ts';
-import { loraKey } from '../loaded-adapter.ts';
+import type { LoadedLora } from '../lora/loaded-lora.ts';
+import { loraKey } from '../lora/loaded-lora.ts';
 import type { AdapterBank } from './adapter-bank.ts';
 import { createAdapterBank } from './adapter-bank.ts';
 import { randomLoadedBottleneck, randomLoadedLora } from './random-loaded-adapter.ts';
 import { readAdapter } from '../formats/read-adapter.ts';
-import { writeRandomPeftLora } from '../formats/write-random-peft-lora.ts';
+import { writeRandomPeftLora } from '../lora/peft/write-random-peft-lora.ts';
 
 const TOLERANCE = 1e-4;
 const tmp = useTempDir('bank-mixed');

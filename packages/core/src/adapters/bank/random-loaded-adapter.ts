@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { ModelConfig } from '../../hf/config.ts';
-import { randomBottleneck } from '../formats/write-random-bottleneck.ts';
-import type { RandomBottleneckOptions } from '../formats/write-random-bottleneck.ts';
-import { randomPeftLora } from '../formats/write-random-peft-lora.ts';
-import type { RandomPeftLoraOptions } from '../formats/write-random-peft-lora.ts';
-import { toLoadedLora } from '../formats/to-loaded-lora.ts';
-import type { LoadedBottleneck, LoadedLora } from '../loaded-adapter.ts';
+import { randomBottleneck } from '../bottleneck/formats/write-random-bottleneck.ts';
+import type { RandomBottleneckOptions } from '../bottleneck/formats/write-random-bottleneck.ts';
+import { randomPeftLora } from '../lora/peft/write-random-peft-lora.ts';
+import type { RandomPeftLoraOptions } from '../lora/peft/write-random-peft-lora.ts';
+import { toLoadedLora } from '../lora/peft/to-loaded-lora.ts';
+import type { LoadedBottleneck } from '../bottleneck/loaded-bottleneck.ts';
+import type { LoadedLora } from '../lora/loaded-lora.ts';
 
 /** sha256 over the arrays' bytes in order: the content id of an adapter that never was a file. */
 function sha256Of(arrays: Float32Array[]): string {

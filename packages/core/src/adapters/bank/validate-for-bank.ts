@@ -1,11 +1,15 @@
 import { PlugboardError } from '../../errors/plugboard-error.ts';
 import type { ModelConfig } from '../../hf/config.ts';
-import { bottleneckLayers, loraLayers, moduleFeatures } from '../../model/adapter-slots.ts';
-import type { AdapterSlotLayout, LoraModule } from '../../model/adapter-slots.ts';
+import { adapterLayers } from '../layer-selection.ts';
+import { moduleFeatures } from '../lora/lora-modules.ts';
+import type { AdapterSlotLayout } from '../../model/adapter-slots.ts';
+import type { LoraModule } from '../lora/lora-modules.ts';
 import { checkFinite } from '../formats/check-finite.ts';
 import { checkBottleneckMagnitude, checkLoraMagnitude } from './adapter-magnitude.ts';
-import { parseLoraKey } from '../formats/parse-lora-key.ts';
-import type { LoadedAdapter, LoadedBottleneck, LoadedLora } from '../loaded-adapter.ts';
+import { parseLoraKey } from '../lora/parse-lora-key.ts';
+import type { LoadedAdapter } from '../loaded-adapter.ts';
+import type { LoadedBottleneck } from '../bottleneck/loaded-bottleneck.ts';
+import type { LoadedLora } from '../lora/loaded-lora.ts';
 
 /** What an adapter is checked against before it may enter a slot. */
 export interface BankTarget {
@@ -55,7 +59,7 @@ function validateLora(adapter: LoadedLora, { config, layout }: BankTarget): void
   if (adapter.rank > slots.rank) {
     throw incompatible(adapter, `its rank ${adapter.rank} exceeds the bank's max rank ${slots.rank}; load the model with a larger adapters.lora.rank`);
   }
-  const layers = new Set(loraLayers(config, layout));
+  const layers = new Set(adapterLayers(config, layout.lora));
   for (const layer of adapter.layers) checkLayer(adapter, layer, config, layers, 'LoRA');
   for (const module of adapter.modules) checkModule(adapter, module, slots.modules);
   for (const [key, w] of adapter.weights) {
@@ -93,7 +97,7 @@ function validateBottleneck(adapter: LoadedBottleneck, { config, layout }: BankT
   if (adapter.activation !== slots.activation) {
     throw incompatible(adapter, `its activation is ${adapter.activation} but the bank's bottleneck slots use ${slots.activation}`);
   }
-  const layers = new Set(bottleneckLayers(config, layout));
+  const layers = new Set(adapterLayers(config, layout.bottleneck));
   const d = config.hiddenSize;
   for (const [layer, w] of adapter.weights) {
     checkLayer(adapter, layer, config, layers, 'bottleneck');

@@ -5,8 +5,8 @@ import { expectPlugboardError, useTempDir } from '../../testing/test-helpers.ts'
 import { tinyModelConfig } from '../../reference/random-model.ts';
 import { ADAPTER_CONFIG_FILE } from './adapter-files.ts';
 import { readAdapter } from './read-adapter.ts';
-import { writeRandomBottleneck } from './write-random-bottleneck.ts';
-import { writeRandomPeftLora } from './write-random-peft-lora.ts';
+import { writeRandomBottleneck } from '../bottleneck/formats/write-random-bottleneck.ts';
+import { writeRandomPeftLora } from '../lora/peft/write-random-peft-lora.ts';
 
 const tmp = useTempDir('read-adapter');
 const config = tinyModelConfig();

@@ -5,10 +5,10 @@ import { PlugboardError } from '../../errors/plugboard-error.ts';
 import { readJsonFile } from '../../hf/read-json-file.ts';
 import type { LoadedAdapter } from '../loaded-adapter.ts';
 import { ADAPTER_CONFIG_FILE, PLUGBOARD_ADAPTER_FILE } from './adapter-files.ts';
-import { readPeftLora } from './read-peft-lora.ts';
+import { readPeftLora } from '../lora/peft/read-peft-lora.ts';
 import type { ReadAdapterOptions } from './adapter-io-types.ts';
-import { readPlugboardBottleneck } from './read-plugboard-bottleneck.ts';
-import { readSwiftAdapter } from './read-swift-adapter.ts';
+import { readPlugboardBottleneck } from '../bottleneck/formats/read-plugboard-bottleneck.ts';
+import { readSwiftAdapter } from '../bottleneck/formats/read-swift-adapter.ts';
 
 /** Just enough of adapter_config.json to tell the formats apart. */
 const AdapterTypeSchema = z.looseObject({ peft_type: z.string().nullish(), swift_type: z.string().nullish() });
