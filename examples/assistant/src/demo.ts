@@ -6,7 +6,7 @@
  * check and a JSON verdict), a contract passage (JSON terms) and an
  * out-of-scope question (the base model declines). Every step prints the
  * routed skill, the adapter swap, tool calls and results, the answer and
- * timings. `--chat` runs the same assistant on your own messages.
+ * timings. `--chat` runs the same assistant on your own messages, keeping the conversation.
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -61,8 +61,6 @@ async function turn(assistant: Assistant, history: ChatMessage[], text: string):
   }
   const result = await run.result;
   for (const step of result.steps) {
-    const ms = performance.now() - (stepStarted.get(step.step) ?? started);
-    void ms;
     console.log(dim(`  step ${step.step}: ${step.usage.promptTokens} prompt tokens (${step.usage.cachedTokens} from the KV cache), ${step.usage.completionTokens} generated`));
   }
   console.log(`${bold('answer')} ${result.answer}`);
@@ -86,7 +84,8 @@ try {
       if (process.stdin.isTTY) lines.prompt();
     }
   } else {
-    for (const text of SCRIPT) history = await turn(assistant, history, text);
+    // each task is its own run, as the eval measures them; the shared prefix (system prompt, tools) still comes from the KV cache
+    for (const text of SCRIPT) await turn(assistant, [], text);
   }
 } finally {
   await assistant.dispose();

@@ -27,6 +27,7 @@ import type { TaskScore } from './score.ts';
 import { SKILL_NAMES } from './tasks/task-example.ts';
 import type { SkillName, TaskExample } from './tasks/task-example.ts';
 import { assistantTools } from './tools.ts';
+import { citationOf } from '@plugboard/skills';
 import { barChartSvg } from './bar-chart-svg.ts';
 
 const { values: flags } = parseArgs({ options: { limit: { type: 'string', default: '60' }, 'base-limit': { type: 'string', default: '20' } } });
@@ -37,8 +38,9 @@ function testSet(name: string): TaskExample[] {
   return readFileSync(join(SHIPPED.testSets, `${name}.test.jsonl`), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as TaskExample);
 }
 
-const mean = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
-const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+const mean = (xs: readonly number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+/** null where there was nothing to measure (a skill that calls no tool), so JSON shows it as such. */
+const round = (x: number, digits = 3): number => (Number.isNaN(x) ? (null as unknown as number) : Number(x.toFixed(digits)));
 
 async function runAll(agent: Agent, examples: readonly TaskExample[]): Promise<TaskScore[]> {
   const scores: TaskScore[] = [];
@@ -64,7 +66,12 @@ const routeOf = async (text: string) => {
 };
 let inScopeRight = 0;
 let inScope = 0;
-for (const skill of SKILL_NAMES) for (const e of sets[skill]) (inScope++, (inScopeRight += (await routeOf(e.user)) === skill ? 1 : 0));
+for (const skill of SKILL_NAMES) {
+  for (const e of sets[skill]) {
+    inScope++;
+    if ((await routeOf(e.user)) === skill) inScopeRight++;
+  }
+}
 let oosRejected = 0;
 for (const e of sets.smalltalk) oosRejected += (await routeOf(e.user)) === null ? 1 : 0;
 
@@ -73,7 +80,7 @@ let recallAt3 = 0;
 for (const e of sets.hr) {
   const hits = await assistant.index.search(e.user, { k: 3 });
   const cite = e.expected.skill === 'hr' ? e.expected.cite : '';
-  recallAt3 += hits.some((h) => `${h.source.replace(/\.md$/, '')}#${(h.position.headingPath.at(-1) ?? '').toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').replace(/\s/g, '-')}` === cite) ? 1 : 0;
+  recallAt3 += hits.some((h) => citationOf(h.source, h.position.headingPath) === cite) ? 1 : 0;
 }
 
 // task accuracy: base alone, own skill, routed assistant
