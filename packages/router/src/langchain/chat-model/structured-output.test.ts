@@ -109,8 +109,10 @@ describe('PlugboardChatModel.withStructuredOutput', () => {
     await model.withStructuredOutput(Person, { method: 'jsonSchema', name: 'person' }).invoke('Ann is three.');
     await model.withStructuredOutput(Person, { method: 'jsonSchema', constrained: false }).invoke('Ann is three.');
     const schema = toJsonSchema(Person);
+    // tools go out as toolSpecs gives them: without the $schema dialect URI
+    const { $schema: _dialect, ...toolParameters } = schema as Record<string, unknown>;
     expect(script.calls.map((c) => c.options.constraint)).toEqual([
-      { type: 'tool_calls', tools: [{ name: 'extract', description: 'A person.', parameters: schema }], toolChoice: { name: 'extract' } },
+      { type: 'tool_calls', tools: [{ name: 'extract', description: 'A person.', parameters: toolParameters }], toolChoice: { name: 'extract' } },
       { type: 'json_schema', schema, name: 'person' },
       undefined,
     ]);
