@@ -111,7 +111,8 @@ if (flags.row !== undefined) {
   for (const examples of sizes) {
     for (const method of methods) {
       const args = [...process.execArgv, process.argv[1] as string, '--row', method, '--examples', String(examples), '--steps', String(steps), '--limit', String(limit)];
-      const result = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 }).trim().split('\n').at(-1) as string) as Row;
+      const output = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 });
+      const result = JSON.parse(output.slice(output.indexOf('{'))) as Row;
       log(`${method} @ ${examples}: accuracy ${result.accuracy}, ${result.trainable_params} trainable, ${result.peak_rss_mb} MB, ${result.train_seconds} s`);
       rows.push(result);
     }
