@@ -14,6 +14,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openWeights, writeSafetensors } from '@plugboard/core';
+import { MODEL_SIDE_FILES } from '@plugboard/train';
 import { BUILD_DIR, SHIPPED, SKILL_PROMPTS, WORLD_SEED } from './assistant-files.ts';
 import { buildData } from './build-data.ts';
 import type { SkillName } from './tasks/task-example.ts';
@@ -37,10 +38,14 @@ const runs = (step: Step) => (flags.only === undefined ? STEPS.indexOf(step) >= 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 const work = (name: string) => join(BUILD_DIR, name);
 
+/** A command as a person would type it from the repository root. */
+function commandLine(args: readonly string[]): string {
+  return `plugboard ${args.map((a) => (a.startsWith('/') ? relative(REPO, a) : a)).map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
+}
+
 /** Runs one `plugboard` CLI command from the repository root, progress on the terminal. */
 function plugboard(args: string[]): string {
-  const shown = args.map((a) => (a.startsWith('/') ? relative(REPO, a) : a)).map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a));
-  console.error(`\n$ plugboard ${shown.join(' ')}`);
+  console.error(`\n$ ${commandLine(args)}`);
   return execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'packages/cli/src/main.ts'), ...args], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
 }
 
@@ -106,7 +111,7 @@ console.error(`\nassistant built in ${((performance.now() - started) / 60000).to
 function exportBase(from: string, to: string): void {
   rmSync(to, { recursive: true, force: true });
   mkdirSync(to, { recursive: true });
-  for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json']) if (existsSync(join(from, file))) cpSync(join(from, file), join(to, file));
+  for (const file of ['config.json', ...MODEL_SIDE_FILES]) if (existsSync(join(from, file))) cpSync(join(from, file), join(to, file));
   const weights = openWeights(from);
   try {
     const tensors = weights.names().map((name) => ({ name, dtype: 'BF16' as const, shape: weights.info(name).shape, values: weights.float32(name) }));
@@ -122,7 +127,6 @@ function exportBase(from: string, to: string): void {
 /** MODEL_CARD.md: what the base is, how it is made (the exact commands and seed) and how its pretraining ended. */
 function writeModelCard(): void {
   const metrics = existsSync(join(SHIPPED.model, 'report', 'metrics.json')) ? readFileSync(join(SHIPPED.model, 'report', 'metrics.json'), 'utf8').trim() : '(not built)';
-  const shown = (args: string[]) => `plugboard ${args.map((a) => (a.startsWith('/') ? relative(REPO, a) : a)).join(' ')}`;
   const lines = [
     "# acme-base — the assistant's pretrained base",
     '',
@@ -136,9 +140,9 @@ function writeModelCard(): void {
     '`pnpm assistant:build` generates the world and its data (`examples/assistant/src/build-data.ts`), then runs:',
     '',
     '```sh',
-    shown(BASE_COMMANDS.tokenizer),
-    shown(BASE_COMMANDS.init),
-    shown(BASE_COMMANDS.pretrain),
+    commandLine(BASE_COMMANDS.tokenizer),
+    commandLine(BASE_COMMANDS.init),
+    commandLine(BASE_COMMANDS.pretrain),
     '```',
     '',
     'and writes the weights as BF16. The skills are trained on this folder (their packages pin its fingerprint).',

@@ -29,11 +29,8 @@ const dim = (text: string) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : 
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 const short = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max)}…` : text).replace(/\n/g, ' ');
 
-function describe(event: AgentEvent, stepStarted: Map<number, number>): string | null {
+function describe(event: AgentEvent): string | null {
   switch (event.type) {
-    case 'step:start':
-      stepStarted.set(event.step, performance.now());
-      return null;
     case 'route':
       return `  route → ${bold(event.skill ?? 'base')} (${event.reason}, confidence ${event.confidence.toFixed(2)})`;
     case 'adapter:swap':
@@ -54,9 +51,8 @@ async function turn(assistant: Assistant, history: ChatMessage[], text: string):
   console.log(`\n${bold('user')}  ${text}`);
   const started = performance.now();
   const run = assistant.agent.run([...history, { role: 'user', content: text }]);
-  const stepStarted = new Map<number, number>();
   for await (const event of run) {
-    const line = describe(event, stepStarted);
+    const line = describe(event);
     if (line !== null) console.log(line);
   }
   const result = await run.result;

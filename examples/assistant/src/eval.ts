@@ -130,7 +130,7 @@ async function stepLatency(a: Assistant) {
     swapUs.push((performance.now() - t) * 1000);
     lease.release();
   }
-  const specs = toolSpecs(assistantTools(a.index));
+  const specs = toolSpecs(tools);
   const first: ChatMessage[] = [{ role: 'system', content: AGENT_SYSTEM_PROMPT }, { role: 'user', content: sets.it[0]?.user ?? 'VPN is down.' }, { role: 'system', content: SKILL_PROMPTS.it }];
   const warm = new LocalBackend({ model: a.skills.model, bank: a.skills.bank, skills: a.registry, constrainAutoToolCalls: true });
   const reply = await warm.generate({ messages: first, tools: specs, skill: 'it', sampling: { temperature: 0, maxTokens: 60 } }).result;

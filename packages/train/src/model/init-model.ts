@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelConfigSchema, PlugboardError, SeededRandom, deriveSeed, expectedWeightShapes, loadTokenizer, writeFileAtomic, writeSafetensors } from '@plugboard/core';
 import type { ModelConfig, TensorToWrite } from '@plugboard/core';
@@ -60,8 +60,6 @@ export function writeInitialModel(dir: string, tokenizerDir: string, input: z.in
   }
   if (!existsSync(join(tokenizerDir, 'tokenizer.json'))) throw new PlugboardError('FILE_NOT_FOUND', `no tokenizer.json in ${tokenizerDir}; train one with \`plugboard tokenizer train\``);
   const tokenizer = loadTokenizer(tokenizerDir);
-  const vocab = JSON.parse(readFileSync(join(tokenizerDir, 'tokenizer.json'), 'utf8')) as { model?: { vocab?: Record<string, number> }; added_tokens?: { id: number }[] };
-  const ids = [...Object.values(vocab.model?.vocab ?? {}), ...(vocab.added_tokens ?? []).map((t) => t.id)];
   const config = ModelConfigSchema.parse({
     architecture: options.architecture,
     hiddenSize: options.hiddenSize,
@@ -70,7 +68,7 @@ export function writeInitialModel(dir: string, tokenizerDir: string, input: z.in
     numKvHeads: options.numKvHeads,
     headDim: options.hiddenSize / options.numHeads,
     intermediateSize: options.intermediateSize,
-    vocabSize: Math.max(...ids) + 1,
+    vocabSize: tokenizer.vocabSize,
     maxPositionEmbeddings: options.maxPositionEmbeddings,
     rmsNormEps: 1e-5,
     ropeTheta: options.ropeTheta,
