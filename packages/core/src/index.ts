@@ -25,6 +25,7 @@ export * from './hf/safetensors-writer.ts';
 export * from './hf/sharded-safetensors-writer.ts';
 export * from './hf/byte-level-alphabet.ts';
 export * from './hf/qwen2-split-pattern.ts';
+export * from './hf/word-split-pattern.ts';
 export * from './hf/tokenizer-config.ts';
 export * from './hf/tokenizer.ts';
 export * from './hf/stream-decoder.ts';

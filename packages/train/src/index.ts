@@ -4,6 +4,7 @@ export * from './tokenizer/run-tokenizer-train.ts';
 export { tokenizerJsonSchema, type TokenizerJson } from './tokenizer/tokenizer-json.ts';
 export { tokenizerConfigJsonSchema, specialTokensMapSchema, CHAT_TEMPLATES, CHAT_TEMPLATE_NAMES, type ChatTemplateName, type TokenizerConfigJson, type SpecialTokensMap } from './tokenizer/tokenizer-config.ts';
 export { CHATML_TOKENS, DEFAULT_SPECIAL_TOKENS } from './tokenizer/special-tokens.ts';
+export { PRE_TOKENIZER_NAMES, type PreTokenizerName } from './tokenizer/pre-tokenize.ts';
 
 // training graphs, data, methods and the trainer
 export * from './model/init-model.ts';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { CHAT_TEMPLATE_NAMES, runTokenizerTrain } from '@plugboard/train';
+import { CHAT_TEMPLATE_NAMES, PRE_TOKENIZER_NAMES, runTokenizerTrain } from '@plugboard/train';
+import type { PreTokenizerName } from '@plugboard/train';
 import { positiveIntFlag } from '../flags/number-flags.ts';
 import { ProgressBar } from '../progress-bar.ts';
 
@@ -14,7 +15,8 @@ export function registerTokenizer(program: Command): void {
     .requiredOption('--out <dir>', 'output folder')
     .option('--min-frequency <n>', 'smallest pair count to merge', positiveIntFlag)
     .addOption(new Option('--chat-template <name>', 'tools as JSON schemas (Qwen2.5) or one-line signatures (a tenth of the tokens)').choices(CHAT_TEMPLATE_NAMES).default('chatml'))
-    .action((flags: { input: string[]; vocab: number; out: string; minFrequency?: number; chatTemplate: (typeof CHAT_TEMPLATE_NAMES)[number] }) => {
+    .addOption(new Option('--pre-tokenizer <name>', "how text is cut before BPE: Qwen2's split, or words (a word is the same tokens wherever it stands, so small models copy names into JSON)").choices(PRE_TOKENIZER_NAMES).default('qwen2'))
+    .action((flags: { input: string[]; vocab: number; out: string; minFrequency?: number; chatTemplate: (typeof CHAT_TEMPLATE_NAMES)[number]; preTokenizer: PreTokenizerName }) => {
       let bar: ProgressBar | undefined;
       const report = runTokenizerTrain({
         input: flags.input,
@@ -22,6 +24,7 @@ export function registerTokenizer(program: Command): void {
         out: flags.out,
         minFrequency: flags.minFrequency,
         chatTemplate: flags.chatTemplate,
+        preTokenizer: flags.preTokenizer,
         onProgress: ({ merges, total }) => {
           bar ??= new ProgressBar('merges', total);
           bar.update(merges);

@@ -1,7 +1,7 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { BYTE_TOKENS_IN_VOCAB_ORDER, toByteLevel } from './byte-level.ts';
-import { preTokenize } from './pre-tokenize.ts';
+import { PRE_TOKENIZER_NAMES, preTokenize } from './pre-tokenize.ts';
 import { createRng, randomUnicodeString } from './seeded-text.ts';
 import { buildTokenizerJson } from './tokenizer-json.ts';
 
@@ -20,19 +20,28 @@ describe('preTokenize', () => {
     expect(preTokenize("Hi  there's 42!\n\nok")).toEqual(['Hi', ' ', ' there', "'s", ' ', '4', '2', '!\n\n', 'ok']);
   });
 
-  it('agrees with the pre-tokenizer @huggingface/tokenizers builds from our tokenizer.json', () => {
-    const loaded = new Tokenizer(buildTokenizerJson(BYTE_TOKENS_IN_VOCAB_ORDER, [], []), {});
+  it.each(PRE_TOKENIZER_NAMES)('agrees with the %s pre-tokenizer @huggingface/tokenizers builds from our tokenizer.json', (split) => {
+    const loaded = new Tokenizer(buildTokenizerJson(BYTE_TOKENS_IN_VOCAB_ORDER, [], [], split), {});
     const reference = (text: string): string[] => loaded.pre_tokenizer.pre_tokenize(text);
     const rng = createRng(11);
     const texts = [...SAMPLES, ...Array.from({ length: 300 }, () => randomUnicodeString(rng, 1 + Math.floor(rng() * 40)))];
-    for (const text of texts) expect(preTokenize(text).map(toByteLevel), JSON.stringify(text)).toEqual(reference(text));
+    for (const text of texts) expect(preTokenize(text, split).map(toByteLevel), JSON.stringify(text)).toEqual(reference(text));
   });
 
-  it('loses nothing: the pieces concatenate to the input', () => {
+  it('words: a word is the same piece after a space, a quote or a newline (what copying into JSON needs)', () => {
+    expect(preTokenize('trip to Dublin', 'words')).toEqual(['trip', ' ', 'to', ' ', 'Dublin']);
+    expect(preTokenize('{"city":"Dublin"}', 'words')).toEqual(['{"', 'city', '":"', 'Dublin', '"}']);
+    expect(preTokenize("it's\nDublin 42", 'words')).toEqual(['it', "'s", '\n', 'Dublin', ' ', '4', '2']);
+    // Qwen2's split glues the space to the word, while in JSON it stands bare
+    expect(preTokenize('to Dublin', 'qwen2')).toEqual(['to', ' Dublin']);
+    expect(preTokenize('{"city":"Dublin"}', 'qwen2')).toEqual(['{"', 'city', '":"', 'Dublin', '"}']);
+  });
+
+  it.each(PRE_TOKENIZER_NAMES)('%s loses nothing: the pieces concatenate to the input', (split) => {
     const rng = createRng(5);
     for (let i = 0; i < 200; i++) {
       const text = randomUnicodeString(rng, 60);
-      expect(preTokenize(text).join('')).toBe(text);
+      expect(preTokenize(text, split).join('')).toBe(text);
     }
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PlugboardError } from '@plugboard/core';
 import { progressCallbackSchema, trainBpeTokenizer } from './train-bpe-tokenizer.ts';
 import type { TokenizerTrainStats } from './train-bpe-tokenizer.ts';
+import { PRE_TOKENIZER_NAMES } from './pre-tokenize.ts';
 import { CHAT_TEMPLATE_NAMES } from './tokenizer-config.ts';
 import { writeTokenizer } from './write-tokenizer.ts';
 
@@ -13,6 +14,7 @@ export const tokenizerTrainArgsSchema = z.object({
   minFrequency: z.number().int().min(1).optional(),
   specialTokens: z.array(z.string()).optional(),
   chatTemplate: z.enum(CHAT_TEMPLATE_NAMES).optional(),
+  preTokenizer: z.enum(PRE_TOKENIZER_NAMES).optional(),
   onProgress: progressCallbackSchema.optional(),
 });
 
@@ -32,7 +34,7 @@ export function runTokenizerTrain(args: TokenizerTrainArgs): TokenizerTrainRepor
       `Invalid tokenizer train arguments (need --input FILES --vocab N --out DIR): ${z.prettifyError(parsed.error)}`,
     );
   }
-  const { input, vocab, out, minFrequency, specialTokens, chatTemplate, onProgress } = parsed.data;
-  const result = trainBpeTokenizer({ files: input, vocabSize: vocab, minFrequency, specialTokens, chatTemplate, onProgress });
+  const { input, vocab, out, minFrequency, specialTokens, chatTemplate, preTokenizer, onProgress } = parsed.data;
+  const result = trainBpeTokenizer({ files: input, vocabSize: vocab, minFrequency, specialTokens, chatTemplate, preTokenizer, onProgress });
   return { files: writeTokenizer(out, result), stats: result.stats };
 }

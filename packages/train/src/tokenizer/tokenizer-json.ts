@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { QWEN2_SPLIT_PATTERN } from '@plugboard/core';
+import { PRE_TOKENIZER_SPLITS } from './pre-tokenize.ts';
+import type { PreTokenizerName } from './pre-tokenize.ts';
 import { isSkippedWhenDecoding } from './special-tokens.ts';
 
 const byteLevelSchema = z.object({
@@ -75,6 +76,7 @@ export function buildTokenizerJson(
   tokens: readonly string[],
   merges: readonly (readonly [string, string])[],
   specialTokens: readonly string[],
+  split: PreTokenizerName = 'qwen2',
 ): TokenizerJson {
   // fromEntries defines own properties: a token string can never reach Object.prototype.
   const vocab: Record<string, number> = Object.fromEntries(tokens.map((token, id) => [token, id]));
@@ -95,7 +97,7 @@ export function buildTokenizerJson(
     pre_tokenizer: {
       type: 'Sequence',
       pretokenizers: [
-        { type: 'Split', pattern: { Regex: QWEN2_SPLIT_PATTERN }, behavior: 'Isolated', invert: false },
+        { type: 'Split', pattern: { Regex: PRE_TOKENIZER_SPLITS[split].pattern }, behavior: 'Isolated', invert: false },
         { ...BYTE_LEVEL },
       ],
     },

@@ -4,6 +4,7 @@ import { BYTE_TOKENS_IN_VOCAB_ORDER } from './byte-level.ts';
 import { learnMerges } from './learn-merges.ts';
 import type { StopReason } from './learn-merges.ts';
 import { MAX_TOKEN_ID } from './pair-index.ts';
+import { PRE_TOKENIZER_NAMES } from './pre-tokenize.ts';
 import { assertCorpusFile, readCorpusFile } from './read-corpus-file.ts';
 import { DEFAULT_SPECIAL_TOKENS, validateSpecialTokens } from './special-tokens.ts';
 import { CHAT_TEMPLATE_NAMES, buildSpecialTokensMap, buildTokenizerConfig } from './tokenizer-config.ts';
@@ -37,6 +38,8 @@ export const trainBpeOptionsSchema = z.object({
   specialTokens: z.array(z.string()).default([...DEFAULT_SPECIAL_TOKENS]),
   /** the chat template written to tokenizer_config.json (when the ChatML tokens are special tokens) */
   chatTemplate: z.enum(CHAT_TEMPLATE_NAMES).default('chatml'),
+  /** how text is cut before BPE: Qwen2's split, or `words` (a word is the same tokens wherever it stands; what small models that copy want) */
+  preTokenizer: z.enum(PRE_TOKENIZER_NAMES).default('qwen2'),
   onProgress: progressCallbackSchema.optional(),
 });
 
@@ -84,15 +87,15 @@ function parseOptions(options: TrainBpeOptions): z.output<typeof trainBpeOptions
 }
 
 /**
- * Trains a byte-level BPE tokenizer (Qwen2 pre-tokenization, GPT-2 byte
+ * Trains a byte-level BPE tokenizer (Qwen2 or word pre-tokenization, GPT-2 byte
  * alphabet) and returns the three Hugging Face files as objects.
  * Same corpus and options → byte-identical output.
  */
 export function trainBpeTokenizer(options: TrainBpeOptions): TrainedTokenizer {
   const started = performance.now();
-  const { files, texts, vocabSize, minFrequency, specialTokens, chatTemplate, onProgress } = parseOptions(options);
+  const { files, texts, vocabSize, minFrequency, specialTokens, chatTemplate, preTokenizer, onProgress } = parseOptions(options);
 
-  const counter = new WordCounter(specialTokens);
+  const counter = new WordCounter(specialTokens, preTokenizer);
   // Check every path before the slow part, so a typo fails fast.
   files?.forEach(assertCorpusFile);
   for (const file of files ?? []) counter.add(readCorpusFile(file));
@@ -113,7 +116,7 @@ export function trainBpeTokenizer(options: TrainBpeOptions): TrainedTokenizer {
     onMerge: onProgress === undefined ? undefined : (merges) => onProgress({ merges, total }),
   });
 
-  const tokenizerJson = buildTokenizerJson(learned.tokens, learned.merges, specialTokens);
+  const tokenizerJson = buildTokenizerJson(learned.tokens, learned.merges, specialTokens, preTokenizer);
   const tokenizerConfig = buildTokenizerConfig(tokenizerJson.added_tokens, chatTemplate);
   return {
     tokenizerJson,

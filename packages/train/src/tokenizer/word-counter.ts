@@ -1,4 +1,5 @@
 import { preTokenize } from './pre-tokenize.ts';
+import type { PreTokenizerName } from './pre-tokenize.ts';
 import { splitOnSpecialTokens } from './special-tokens.ts';
 
 /**
@@ -11,9 +12,11 @@ export class WordCounter {
   private preTokenTotal = 0;
   private byteTotal = 0;
   private readonly specialTokens: readonly string[];
+  private readonly split: PreTokenizerName;
 
-  constructor(specialTokens: readonly string[]) {
+  constructor(specialTokens: readonly string[], split: PreTokenizerName = 'qwen2') {
     this.specialTokens = specialTokens;
+    this.split = split;
   }
 
   /** Number of pre-tokens seen, counting repeats. */
@@ -29,7 +32,7 @@ export class WordCounter {
   add(text: string): void {
     this.byteTotal += Buffer.byteLength(text, 'utf8');
     for (const segment of splitOnSpecialTokens(text, this.specialTokens)) {
-      for (const piece of preTokenize(segment)) {
+      for (const piece of preTokenize(segment, this.split)) {
         this.counts.set(piece, (this.counts.get(piece) ?? 0) + 1);
         this.preTokenTotal++;
       }
