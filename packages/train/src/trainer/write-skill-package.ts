@@ -109,9 +109,9 @@ function manifestOf(out: string, config: ModelConfig, result: TrainResult, adapt
     });
   }
   const { plan } = result;
-  // a LISA skill: the probe chose the layers its LoRA lives in
-  const lora = plan.graphMethod.lora;
-  const lisa = plan.importance && lora ? { layers: adapterLayers(config, lora), importance: [...plan.importance.scores] } : undefined;
+  // a LISA skill: the probe chose the layers its adapter (LoRA or bottleneck) lives in
+  const spec = plan.graphMethod.lora ?? plan.graphMethod.bottleneck;
+  const lisa = plan.importance && spec ? { layers: adapterLayers(config, spec), importance: [...plan.importance.scores] } : undefined;
   return {
     name,
     version: options.version ?? '0.1.0',
