@@ -54,6 +54,8 @@ export interface RunTrainArgs {
   skill?: SkillPackageInput | false;
   heldOutFraction?: number;
   onProgress?: (progress: TrainProgress) => void;
+  /** what the run goes on with but the user should know (examples cut at --sequence), before the first step */
+  onWarning?: (message: string) => void;
   signal?: AbortSignal;
 }
 
@@ -76,6 +78,11 @@ export async function runTrain(args: RunTrainArgs): Promise<RunTrainResult> {
   const needsTemplate = examples.some((e) => 'messages' in e);
   const chatTemplate: ChatTemplate | undefined = needsTemplate ? loadChatTemplate(args.base) : undefined;
   const data = prepareTrainingData(examples, { tokenizer, chatTemplate }, { sequence, seed: args.options.seed ?? 0, heldOutFraction: args.heldOutFraction });
+  const cut = data.truncated;
+  if (cut.learnedTokensCut > 0) {
+    const share = ((100 * cut.learnedTokensCut) / cut.learnedTokens).toFixed(1);
+    args.onWarning?.(`${cut.examples} of ${examples.length} examples are longer than --sequence ${sequence} + 1 tokens (the longest has ${cut.longest}); ${cut.learnedTokensCut} of their learned tokens (${share} %) are cut off their ends: raise --sequence to ${cut.longest - 1}`);
+  }
   const weights = openWeights(args.base);
   try {
     const result = await train({

@@ -157,6 +157,7 @@ export function registerTrain(program: Command): void {
         resumeFrom: flags.resume ? checkpointDir : undefined,
         skill: flags.raw ? false : skillInput(flags),
         onProgress: (p) => bar.update(p.step, `loss ${p.loss.toFixed(3)} ${p.tokensPerSecond.toFixed(0)} tok/s${p.evalLoss === undefined ? '' : ` eval ${p.evalLoss.toFixed(3)}`}`),
+        onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
         signal: controller.signal,
       });
       bar.done();

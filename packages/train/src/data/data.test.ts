@@ -147,6 +147,18 @@ describe('packing, split and batch order', () => {
     expect(dataError(() => prepareTrainingData(long, { tokenizer }, { sequence: 8 })).code).toBe('DATA_INVALID');
   });
 
+  it('counts the examples cut at the sequence length and the learned tokens they lose', () => {
+    const short = { prompt: 'a', completion: ' b' };
+    const long = { prompt: 'a', completion: ' b'.repeat(40) };
+    const tokens = tokenizeExample(long, { tokenizer }).tokens.length;
+    const { truncated } = prepareTrainingData([short, long, long], { tokenizer }, { sequence: 16, heldOutFraction: 0 });
+    expect(truncated.examples).toBe(2);
+    expect(truncated.longest).toBe(tokens);
+    // a row holds 17 tokens: everything after them is lost, all of it learned (the completion and its eos)
+    expect(truncated.learnedTokensCut).toBe(2 * (tokens - 17));
+    expect(prepareTrainingData([short], { tokenizer }, { sequence: 16, heldOutFraction: 0 }).truncated).toMatchObject({ examples: 0, learnedTokensCut: 0 });
+  });
+
   it('yields the same batches for the same seed and epoch, and a new order next epoch', () => {
     const rows = Array.from({ length: 6 }, (_, i) => ({ tokens: [i, i, i], weights: [0, 1, 1] }));
     const order = new BatchOrder(rows, 2, 2, 9);

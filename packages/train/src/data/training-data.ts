@@ -24,6 +24,8 @@ export interface TrainingData {
   /** held-out examples one per row, unpacked: exact-match evaluation reads these */
   heldOutExamples: TokenizedExample[];
   trainExamples: TokenizedExample[];
+  /** examples longer than a row: their ends are cut, and with them the learned tokens there (often the answer) */
+  truncated: { examples: number; learnedTokensCut: number; learnedTokens: number; longest: number };
 }
 
 /**
@@ -33,9 +35,17 @@ export interface TrainingData {
  */
 export function prepareTrainingData(examples: readonly TrainingExample[], tokenizer: ExampleTokenizer, input: DataOptionsInput): TrainingData {
   const options = DataOptionsSchema.parse(input);
+  const truncated = { examples: 0, learnedTokensCut: 0, learnedTokens: 0, longest: 0 };
   const tokenized = examples.map((example, i) => {
     const encoded = tokenizeExample(example, tokenizer);
     const kept = encoded.weights.slice(1, options.sequence + 1).reduce((a, b) => a + b, 0);
+    const learned = encoded.weights.slice(1).reduce((a, b) => a + b, 0);
+    truncated.learnedTokens += learned;
+    truncated.longest = Math.max(truncated.longest, encoded.tokens.length);
+    if (encoded.tokens.length > options.sequence + 1) {
+      truncated.examples += 1;
+      truncated.learnedTokensCut += learned - kept;
+    }
     if (kept === 0) {
       throw new PlugboardError(
         'DATA_INVALID',
@@ -53,5 +63,5 @@ export function prepareTrainingData(examples: readonly TrainingExample[], tokeni
     (options.pack ? packExamples(list, options.sequence) : list.flatMap((e) => packExamples([e], options.sequence))).filter(
       (row) => learnedTokens(row) > 0,
     );
-  return { train: rows(trainExamples), heldOut: rows(heldOutExamples), heldOutExamples, trainExamples };
+  return { train: rows(trainExamples), heldOut: rows(heldOutExamples), heldOutExamples, trainExamples, truncated };
 }
