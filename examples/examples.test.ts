@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ContractFieldsSchema } from './assistant/src/tasks/task-example.ts';
 
 // Every example in this folder runs as written (README), within a time limit; those the README quotes also print what it says.
 const here = import.meta.dirname;
@@ -29,8 +30,11 @@ describe('examples', () => {
   }
 });
 
-it('examples/structured-output.ts parses structured output with both methods', () => {
-  expect(run('examples/structured-output.ts')).toMatch(/ann: \{"name":"Ann","age":3\}; bo: \{"name":"Bo","age":40\}; constrained: (true|false)/);
+it('examples/structured-output.ts extracts a held-out contract on the shipped assistant into the zod schema, constrained', () => {
+  const out = run('examples/structured-output.ts');
+  const terms = /^terms: +(.*)$/m.exec(out)?.[1];
+  expect(ContractFieldsSchema.safeParse(JSON.parse(terms ?? 'null')).success).toBe(true);
+  expect(out).toMatch(/^skill: contracts, constrained: true$/m);
 });
 
 it('examples/ai-sdk.ts answers a routed AI SDK generateText call through the SkillBackend', () => {

@@ -1,25 +1,19 @@
-// Run: pnpm exec tsx examples/structured-output.ts
-import { loadModel } from '@plugboard/core';
-import { TINY_SHAPES, ensureFixtureModel } from '@plugboard/core/testing';
+// examples/structured-output.ts — run: pnpm exec tsx examples/structured-output.ts
+import { readFileSync } from 'node:fs';
 import { PlugboardChatModel } from '@plugboard/router';
-import { scriptedBackend } from '@plugboard/router/testing';
-import { z } from 'zod';
+import { loadAssistant } from './assistant/src/assistant.ts';
+import { ContractFieldsSchema } from './assistant/src/tasks/task-example.ts';
 
-const { dir } = ensureFixtureModel('.cache/models/quickstart', { ...TINY_SHAPES, architecture: 'qwen2' });
-const model = await loadModel(dir);
-// A random model cannot write JSON on its own: until a trained assistant ships, a script under the
-// LocalBackend supplies the text one would emit (prompt rendering and parsing stay real).
-// On a real model: const backend = new LocalBackend({ model }) (base model; add bank and skills for skills).
-const { backend } = scriptedBackend({ model }, [
-  '<tool_call>\n{"name": "extract", "arguments": {"name": "Ann", "age": 3}}\n</tool_call>',
-  '{"name": "Bo", "age": 40}',
-]);
-const chat = new PlugboardChatModel({ backend, temperature: 0, maxTokens: 64 });
+// a held-out contract passage from the assistant's test set (its wording and names were never trained on)
+const [first] = readFileSync('examples/assistant/eval/contracts.test.jsonl', 'utf8').split('\n');
+const { user: passage, expected } = JSON.parse(first as string) as { user: string; expected: { fields: unknown } };
 
-const Person = z.object({ name: z.string(), age: z.number().int() }).describe('A person.');
-// default method "functionCalling": one forced tool call, arguments checked by the zod schema
-const ann = await chat.withStructuredOutput(Person).invoke('Ann is three years old.');
-// method "jsonSchema": a JSON reply; includeRaw keeps the AIMessageChunk beside the parsed value
-const bo = await chat.withStructuredOutput(Person, { method: 'jsonSchema', includeRaw: true }).invoke('Bo is forty.');
-console.log(`ann: ${JSON.stringify(ann)}; bo: ${JSON.stringify(bo.parsed)}; constrained: ${bo.raw.response_metadata.constrained}`);
-await model.dispose();
+const assistant = await loadAssistant(); // the shipped base, its four skills, the router, the tools
+const chat = new PlugboardChatModel({ backend: assistant.backend, skills: assistant.registry, skill: 'contracts', temperature: 0, maxTokens: 120 });
+// method "jsonSchema": the reply is decoded under the schema's token mask, so it always parses;
+// includeRaw keeps the AIMessageChunk (skill, constrained, usage) beside the parsed value
+const { parsed, raw } = await chat.withStructuredOutput(ContractFieldsSchema, { method: 'jsonSchema', name: 'contract', includeRaw: true }).invoke(passage);
+console.log(`terms:    ${JSON.stringify(parsed)}`);
+console.log(`expected: ${JSON.stringify(expected.fields)}`);
+console.log(`skill: ${raw.response_metadata.skill}, constrained: ${raw.response_metadata.constrained}`);
+await assistant.dispose();

@@ -1,4 +1,5 @@
 import type { AgentResult, ToolCallRecord } from '@plugboard/router';
+import { ContractFieldsSchema } from './tasks/task-example.ts';
 import type { ContractFields, Expected, TaskExample } from './tasks/task-example.ts';
 import { FALLBACK_REPLY, GREETING_REPLY } from './tasks/smalltalk.ts';
 
@@ -33,13 +34,12 @@ function findCall(calls: readonly ToolCallRecord[], name: string): ToolCallRecor
   return calls.find((c) => c.name === name);
 }
 
-function sameContract(value: unknown, fields: ContractFields): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    Array.isArray(v.parties) && v.parties.length === 2 && v.parties[0] === fields.parties[0] && v.parties[1] === fields.parties[1] &&
-    v.start === fields.start && v.term_months === fields.term_months && v.notice_days === fields.notice_days && v.law === fields.law
-  );
+/** The answer parses as the skill's schema and every field equals the passage's (parties in order). */
+export function sameContract(value: unknown, fields: ContractFields): boolean {
+  const parsed = ContractFieldsSchema.safeParse(value);
+  if (!parsed.success) return false;
+  const v = parsed.data;
+  return v.parties[0] === fields.parties[0] && v.parties[1] === fields.parties[1] && v.start === fields.start && v.term_months === fields.term_months && v.notice_days === fields.notice_days && v.law === fields.law;
 }
 
 export function scoreTask(example: TaskExample, result: Pick<AgentResult, 'answer' | 'steps'>): TaskScore {

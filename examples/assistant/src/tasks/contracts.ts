@@ -102,7 +102,7 @@ export function contractPassage(world: World, split: Split, random: SeededRandom
   const other = random.pick(world.counterparties[split]);
   const parties: [string, string] = random.nextFloat() < 0.7 ? [acme, other] : [other, acme];
   const date = drawDate(random);
-  const fields: ContractFields = { parties, start: date.iso, term_months: random.pick(TERMS), notice_days: random.pick(NOTICES), law: random.pick(world.laws[split]) };
+  const fields: ContractFields = { parties: [...parties], start: date.iso, term_months: random.pick(TERMS), notice_days: random.pick(NOTICES), law: random.pick(world.laws[split]) };
   const chosen = Object.fromEntries(Object.keys(CLAUSES).map((kind) => [kind, random.pick(pools[kind as keyof typeof CLAUSES])])) as Record<keyof typeof CLAUSES, string>;
   const rest = random.shuffled(['start', 'term', 'notice', 'law', 'filler'] as const);
   const order = ['parties' as const, ...rest];

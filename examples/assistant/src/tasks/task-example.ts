@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ChatMessage } from '@plugboard/core';
 import type { Split } from '../world/split.ts';
 
@@ -12,13 +13,17 @@ export type Expected =
   | { skill: 'contracts'; fields: ContractFields }
   | { skill: null };
 
-export interface ContractFields {
-  parties: [string, string];
-  start: string;
-  term_months: number;
-  notice_days: number;
-  law: string;
-}
+/** The contracts skill's answer: the schema its JSON follows (and what withStructuredOutput asks for). */
+export const ContractFieldsSchema = z
+  .object({
+    parties: z.array(z.string()).length(2).describe('the two parties, in the order the passage names them'),
+    start: z.string().describe('the start date, ISO yyyy-mm-dd'),
+    term_months: z.number().int(),
+    notice_days: z.number().int(),
+    law: z.string().describe('the governing law'),
+  })
+  .describe("A contract's key terms.");
+export type ContractFields = z.infer<typeof ContractFieldsSchema>;
 
 /**
  * One task: the user's message, the reference turns a correct assistant
