@@ -3,6 +3,7 @@
  * `--phase build`: build the graph from the HF weights, ignoring the cache.
  * `--phase run`: load from the graph cache, prefill a prompt, decode greedily.
  * `--no-prepack`: fp32 weights read in place (loadModel's prepackWeights: false).
+ * `--int8-kernel auto|nbits|dynamic`: the int8 matmul (loadModel's int8Kernel).
  */
 import { loadModel } from '@plugboard/core';
 import type { ModelDType } from '@plugboard/core';
@@ -19,7 +20,8 @@ const cacheDir = flags['cache-dir'];
 
 const started = performance.now();
 const prepackWeights = flags['no-prepack'] === undefined;
-const model = await loadModel(dir, { dtype, cacheDir, rebuild: flags.phase === 'build', intraOpNumThreads: threads, prepackWeights });
+const int8Kernel = (flags['int8-kernel'] ?? 'auto') as 'auto' | 'nbits' | 'dynamic';
+const model = await loadModel(dir, { dtype, cacheDir, rebuild: flags.phase === 'build', intraOpNumThreads: threads, prepackWeights, int8Kernel });
 const loadMs = performance.now() - started;
 const loadRssMb = peakRssMb();
 

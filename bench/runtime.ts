@@ -1,16 +1,18 @@
 /**
- * pnpm bench:runtime [--model DIR] [--dtype fp32|int4|int8] [--no-prepack]
+ * pnpm bench:runtime [--model DIR] [--dtype fp32|int4|int8] [--int8-kernel auto|nbits|dynamic] [--no-prepack]
  *
  * Without --model: the tiny fixture (fp32) and a random model with
  * Qwen2.5-0.5B's exact shapes at fp32 (weights prepacked by ORT, the
- * default, and read in place: `prepack: false`) and int4. Each model is measured in
+ * default, and read in place: `prepack: false`), int4, and int8 through both
+ * kernels (MatMulNBits; DynamicQuantizeMatMul). `host` is the CPU model and
+ * the kernel features it has, so figures compare only within one host. Each model is measured in
  * child processes: a first build (graph from HF weights), then a run from
  * the graph cache (load, 512-token prefill, 128 greedy tokens).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { inspectModel, readModelConfig } from '@plugboard/core';
+import { cpuFeatures, inspectModel, int8KernelFor, readModelConfig } from '@plugboard/core';
 import { QWEN25_05B_SHAPES, TINY_SHAPES, ensureFixtureModel } from '@plugboard/core/testing';
 import type { ModelDType } from '@plugboard/core';
 import { log, parseFlags, printResult, round } from './lib/bench-io.ts';
@@ -32,6 +34,7 @@ interface Target {
   dtype: ModelDType;
   /** ORT prepacks the fp32 weights at load (default) or reads them in place */
   prepack: boolean;
+  int8Kernel: 'auto' | 'nbits' | 'dynamic';
   promptTokens: number;
   newTokens: number;
 }
@@ -45,29 +48,38 @@ function fitted(dir: string): { promptTokens: number; newTokens: number } {
 }
 
 function targets(): Target[] {
-  if (flags.model) return [{ name: flags.model, dir: flags.model, dtype: (flags.dtype ?? 'fp32') as ModelDType, prepack: flags['no-prepack'] === undefined, ...fitted(flags.model) }];
+  const int8Kernel = (flags['int8-kernel'] ?? 'auto') as Target['int8Kernel'];
+  if (flags.model) return [{ name: flags.model, dir: flags.model, dtype: (flags.dtype ?? 'fp32') as ModelDType, prepack: flags['no-prepack'] === undefined, int8Kernel, ...fitted(flags.model) }];
   mkdirSync(modelsDir, { recursive: true });
   log('writing fixtures (cached after the first run)');
   const tiny = ensureFixtureModel(join(modelsDir, 'tiny'), { ...TINY_SHAPES, architecture: 'qwen2' }).dir;
   const qwen = ensureFixtureModel(join(modelsDir, 'qwen2.5-0.5b-shaped'), { ...QWEN25_05B_SHAPES, architecture: 'qwen2' }).dir;
   return [
-    { name: 'tiny-fixture', dir: tiny, dtype: 'fp32', prepack: true, ...fitted(tiny) },
-    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'fp32', prepack: true, ...fitted(qwen) },
-    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'fp32', prepack: false, ...fitted(qwen) },
-    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'int4', prepack: true, ...fitted(qwen) },
+    { name: 'tiny-fixture', dir: tiny, dtype: 'fp32', prepack: true, int8Kernel, ...fitted(tiny) },
+    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'fp32', prepack: true, int8Kernel, ...fitted(qwen) },
+    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'fp32', prepack: false, int8Kernel, ...fitted(qwen) },
+    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'int4', prepack: true, int8Kernel, ...fitted(qwen) },
+    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'int8', prepack: true, int8Kernel: 'nbits', ...fitted(qwen) },
+    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'int8', prepack: true, int8Kernel: 'dynamic', ...fitted(qwen) },
   ];
+}
+
+/** The int8 kernel a target runs: `auto` resolves as loadModel resolves it on this host. */
+function resolvedKernel(target: Target): 'nbits' | 'dynamic' {
+  return target.int8Kernel === 'auto' ? int8KernelFor(cpuFeatures()) : target.int8Kernel;
 }
 
 function child(target: Target, phase: 'build' | 'run'): Record<string, number> {
   const args = ['--import', 'tsx', join(import.meta.dirname, 'runtime-model.ts'), '--model', target.dir, '--dtype', target.dtype, '--phase', phase];
   args.push('--cache-dir', cacheDir, '--threads', threads, '--prompt-tokens', String(target.promptTokens), '--new-tokens', String(target.newTokens));
   if (!target.prepack) args.push('--no-prepack');
+  args.push('--int8-kernel', target.int8Kernel);
   const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
   return JSON.parse(out) as Record<string, number>;
 }
 
 const runs = targets().map((target) => {
-  const label = `${target.name} ${target.dtype}${target.prepack ? '' : ' (no prepack)'}`;
+  const label = `${target.name} ${target.dtype}${target.dtype === 'int8' ? ` (${resolvedKernel(target)})` : ''}${target.prepack ? '' : ' (no prepack)'}`;
   log(`${label}: first build`);
   const build = child(target, 'build');
   // the build just wrote the graph: flush it to disk first, or the write-back competes with the run
@@ -87,6 +99,7 @@ const models = runs.map(({ target, build, run }) => {
   return {
     name: target.name,
     dtype: target.dtype,
+    ...(target.dtype === 'int8' ? { int8_kernel: resolvedKernel(target) } : {}),
     prepack_weights: target.prepack,
     prompt_tokens: target.promptTokens,
     new_tokens: target.newTokens,
@@ -107,4 +120,4 @@ const models = runs.map(({ target, build, run }) => {
 });
 
 // the reference forward comparison the tests assert, reported here too
-printResult({ reference_max_abs_diff: await referenceMaxAbsDiff(join(modelsDir, 'tiny-ref')), read_bandwidth_gbps: round(bandwidth), models });
+printResult({ host: cpuFeatures(), reference_max_abs_diff: await referenceMaxAbsDiff(join(modelsDir, 'tiny-ref')), read_bandwidth_gbps: round(bandwidth), models });

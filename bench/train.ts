@@ -46,7 +46,7 @@ function randomRows(count: number, seed: number): PackedRow[] {
 }
 
 // held-out rows for the scan probe that picks LISA's layers
-const data: TrainingData = { train: randomRows(BATCH * 4, 1), heldOut: randomRows(BATCH, 2), heldOutExamples: [], trainExamples: [] };
+const data: TrainingData = { train: randomRows(BATCH * 4, 1), heldOut: randomRows(BATCH, 2), heldOutExamples: [], trainExamples: [], truncated: { examples: 0, learnedTokensCut: 0, learnedTokens: 0, longest: 0 } };
 
 async function measure(name: string, method: MethodOptionsInput, baseDtype: ModelDType): Promise<{ tokensPerSecond: number; trainable: number }> {
   const stamps: number[] = [];

@@ -10,6 +10,7 @@ export * from './graph/serialize-onnx.ts';
 export * from './graph/write-onnx-model.ts';
 export * from './graph/ort-session.ts';
 export * from './quant/matmul-nbits.ts';
+export * from './quant/per-channel-int8.ts';
 
 // Hugging Face formats
 export * from './hf/config.ts';
@@ -52,6 +53,7 @@ export * from './model/inspect-model.ts';
 
 // runtime
 export * from './runtime/load-options.ts';
+export * from './runtime/cpu-features.ts';
 export * from './runtime/load-model.ts';
 export * from './runtime/generate.ts';
 export * from './runtime/generation-stream.ts';

@@ -9,6 +9,13 @@ export const QuantizationSchema = z.object({
   accuracyLevel: z.number().int().min(0).max(4).default(4),
   /** also quantize the LM head (the biggest single matrix of small models) */
   lmHead: z.boolean().default(true),
+  /**
+   * the int8 kernel: `nbits` = MatMulNBits blocks (weights only), `dynamic` =
+   * per-channel int8 weights through DynamicQuantizeMatMul (activations
+   * quantized per tensor as it runs), MLAS's QGEMM with VNNI/AMX kernels.
+   * 4-bit weights always use MatMulNBits. Absent: nbits.
+   */
+  int8Kernel: z.enum(['nbits', 'dynamic']).optional(),
 });
 export type Quantization = z.infer<typeof QuantizationSchema>;
 

@@ -4,6 +4,8 @@ import type { WeightSource } from '../hf/weight-source.ts';
 import type { InferenceBuildOptions, Quantization } from './build-options.ts';
 import { packMatMulNBits } from '../quant/matmul-nbits.ts';
 import type { PackedMatMulNBits } from '../quant/matmul-nbits.ts';
+import { quantizePerChannelInt8 } from '../quant/per-channel-int8.ts';
+import type { PerChannelInt8 } from '../quant/per-channel-int8.ts';
 import { transpose } from '../tensor/transpose.ts';
 
 /** The weights end to end: HF Linear weights [out_i, in] row-stacked into [Σ out_i, in], or bias vectors joined. */
@@ -70,6 +72,7 @@ export function fusedProjection(
     stored: (quantization) => storedQuantized(weights, weightNames, quantization),
   };
   const { quantization } = options;
+  if (quantization?.bits === 8 && quantization.int8Kernel === 'dynamic') return dynamicInt8MatMul(b, x, weight);
   if (quantization !== null) return quantizedMatMul(b, x, weight, quantization);
   return options.prepackWeights ? prepackedMatMul(b, x, weight) : inPlaceMatMul(b, x, weight);
 }
@@ -119,6 +122,19 @@ function prepackedMatMul(b: GraphBuilder, x: string, { name, inFeatures, outFeat
 export function inPlaceMatMul(b: GraphBuilder, x: string, { name, inFeatures, outFeatures, rows }: ProjectionWeight, output?: string): string {
   const w = b.has(name) ? name : b.initializer(name, 'float32', [1, outFeatures, inFeatures], () => bytesOf(rows()));
   return b.op1('FusedMatMul', [x, w], { transB: attr.int(1), alpha: attr.float(1) }, { domain: 'com.microsoft', output });
+}
+
+/** DynamicQuantizeMatMul over per-channel int8 weights [in, out] (2-D constants, so QGEMM packs them at load). */
+function dynamicInt8MatMul(b: GraphBuilder, x: string, { name, inFeatures, outFeatures, rows }: ProjectionWeight): string {
+  let packed: PerChannelInt8 | undefined;
+  const pack = () => (packed ??= quantizePerChannelInt8(rows(), outFeatures, inFeatures));
+  const qb = b.initializer(`${name}.q8`, 'int8', [inFeatures, outFeatures], () => pack().b);
+  const scales = b.initializer(`${name}.scales`, 'float32', [outFeatures], () => {
+    const s = bytesOf(pack().scales);
+    packed = undefined; // scales are read last: drop the packed copy
+    return s;
+  });
+  return b.op1('DynamicQuantizeMatMul', [x, qb, scales], {}, { domain: 'com.microsoft' });
 }
 
 function quantizedMatMul(b: GraphBuilder, x: string, { name, inFeatures, outFeatures, rows, stored }: ProjectionWeight, quantization: Quantization): string {

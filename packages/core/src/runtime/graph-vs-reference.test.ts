@@ -14,6 +14,7 @@ import { GLOBAL_WEIGHT_NAMES, layerWeightNames } from '../hf/config.ts';
 import type { ModelConfig } from '../hf/config.ts';
 import type { Quantization } from '../model/build-options.ts';
 import { dequantizeMatMulNBits, packMatMulNBits } from '../quant/matmul-nbits.ts';
+import { dequantizePerChannelInt8, quantizePerChannelInt8 } from '../quant/per-channel-int8.ts';
 import { InMemoryWeights } from '../reference/in-memory-weights.ts';
 import { readModelConfig } from '../hf/config.ts';
 import { createSession } from '../graph/ort-session.ts';
@@ -160,7 +161,7 @@ describe('inference graph vs reference forward (fp32, max abs diff ≤ 1e-4)', (
  * LM head) packed into the same MatMulNBits blocks and dequantized. Rows are
  * quantized one by one along K, so packing q|k|v fused or apart is the same.
  */
-function dequantizedWeights(dir: string, config: ModelConfig, quantization: Quantization): InMemoryWeights {
+function dequantizedWeights(dir: string, config: ModelConfig, quantization: Quantization, roundTrip = (rows: Float32Array, N: number, K: number) => dequantizeMatMulNBits(packMatMulNBits(rows, N, K, quantization))): InMemoryWeights {
   const weights = openWeights(dir, { fingerprintIndexDir: join(tmp, 'index') });
   const copy = InMemoryWeights.copyOf(weights);
   weights.close();
@@ -168,7 +169,7 @@ function dequantizedWeights(dir: string, config: ModelConfig, quantization: Quan
   if (quantization.lmHead) quantized.push(GLOBAL_WEIGHT_NAMES.lmHead);
   for (const name of quantized) {
     const [N, K] = copy.info(name).shape as [number, number];
-    copy.set(name, [N, K], dequantizeMatMulNBits(packMatMulNBits(copy.float32(name), N, K, quantization)));
+    copy.set(name, [N, K], roundTrip(copy.float32(name), N, K));
   }
   return copy;
 }
@@ -195,6 +196,34 @@ describe('weight-only quantization (MatMulNBits) vs the reference forward on the
     expect(onDequantized).toBeLessThan(TOLERANCE);
     // the comparison has teeth: against the unquantized weights the same graph is far off
     expect(onFp32).toBeGreaterThan(10 * TOLERANCE);
+  });
+});
+
+describe('int8 through DynamicQuantizeMatMul (per-channel weights, activations quantized per tensor) vs the reference forward', () => {
+  it('runs DynamicQuantizeMatMul for every projection, and its logits follow the reference on the dequantized weights within the activation rounding', async () => {
+    const dir = join(tmp, 'quant-dynamic');
+    writeFixtureModel(dir, { ...TINY_SHAPES, seed: 9, hiddenSize: 128, intermediateSize: 256, tieWordEmbeddings: false });
+    const quantization: Quantization = { bits: 8, blockSize: QUANT_BLOCK_SIZE, accuracyLevel: 4, lmHead: true, int8Kernel: 'dynamic' };
+    const config = readModelConfig(dir);
+    const weights = openWeights(dir, { fingerprintIndexDir: join(tmp, 'index') });
+    const ir = buildInferenceGraph(config, weights, { quantization, adapters: null, hiddenStates: false, logits: 'all', prepackWeights: true, contextLength: null });
+    const ops = ir.nodes.map((n) => n.op);
+    // every matmul the nbits build quantizes, and nothing else
+    const nbits = buildInferenceGraph(config, weights, { quantization: { ...quantization, int8Kernel: 'nbits' }, adapters: null, hiddenStates: false, logits: 'all', prepackWeights: true, contextLength: null });
+    expect(ops.filter((op) => op === 'DynamicQuantizeMatMul')).toHaveLength(nbits.nodes.filter((n) => n.op === 'MatMulNBits').length);
+    expect(ops).not.toContain('MatMulNBits');
+    const built = await writeOnnxModel(ir, { dir: join(tmp, 'quant-dynamic-graph') });
+    const session = await createSession(built.modelPath, { intraOpNumThreads: 1 });
+    const graph = { config, session, slotFeeds: () => null };
+    const prompts = [prompt(12, 16), prompt(5, 17)];
+    const reference = new ReferenceModel(config, dequantizedWeights(dir, config, quantization, (rows, N, K) => dequantizePerChannelInt8(quantizePerChannelInt8(rows, N, K))));
+    const onDequantized = await compareWithReference(graph, reference, { prompts });
+    const logitScale = Math.max(...(reference.forward({ inputIds: [prompts[0] as number[]] }).logits[0] as Float32Array).map(Math.abs));
+    weights.close();
+    await session.release();
+    // uint8 activations (per tensor) round each input by up to half a step: a few hundredths of the logits' scale, not more
+    expect(onDequantized).toBeLessThan(0.05 * logitScale);
+    expect(onDequantized).toBeGreaterThan(0);
   });
 });
 

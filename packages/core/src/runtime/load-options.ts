@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cpuFeatures, int8KernelFor } from './cpu-features.ts';
 import { AdapterSlotLayoutSchema } from '../model/adapter-slots.ts';
 import type { InferenceBuildOptions } from '../model/build-options.ts';
 
@@ -33,6 +34,12 @@ export const LoadModelOptionsSchema = z.object({
   graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
   /** tensors in the weights that config.json does not use (WEIGHT_UNEXPECTED otherwise): true = any, or their exact names; rotary caches are always ignored */
   ignoreUnexpectedWeights: z.union([z.boolean(), z.array(z.string().min(1))]).default(false),
+  /**
+   * int8 matmuls (dtype int8): `auto` picks per host (cpuFeatures(): `dynamic`
+   * with VNNI or AMX, else `nbits`); the choice is a build option, so it is
+   * part of the graph cache key
+   */
+  int8Kernel: z.enum(['auto', 'nbits', 'dynamic']).default('auto'),
   /** extra ORT session config entries, e.g. {"session.disable_prepacking": "1"} */
   sessionConfig: z.record(z.string(), z.string()).optional(),
 });
@@ -44,7 +51,7 @@ export function buildOptionsFor(options: ResolvedLoadModelOptions, storedBlockSi
   const bits = options.dtype === 'int4' ? 4 : options.dtype === 'int8' ? 8 : null;
   const blockSize = bits === null ? QUANT_BLOCK_SIZE : (options.quantBlockSize ?? storedBlockSize?.(bits) ?? QUANT_BLOCK_SIZE);
   return {
-    quantization: bits === null ? null : { bits, blockSize, accuracyLevel: 4, lmHead: true },
+    quantization: bits === null ? null : { bits, blockSize, accuracyLevel: 4, lmHead: true, ...(bits === 8 ? { int8Kernel: options.int8Kernel === 'auto' ? int8KernelFor(cpuFeatures()) : options.int8Kernel } : {}) },
     adapters: options.adapters,
     hiddenStates: options.hiddenStates,
     logits: options.logits,
