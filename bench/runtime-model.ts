@@ -20,7 +20,7 @@ const cacheDir = flags['cache-dir'];
 
 const started = performance.now();
 const prepackWeights = flags['no-prepack'] === undefined;
-const int8Kernel = (flags['int8-kernel'] ?? 'auto') as 'auto' | 'nbits' | 'dynamic';
+const int8Kernel = (flags['int8-kernel'] ?? 'nbits') as 'auto' | 'nbits' | 'dynamic';
 const model = await loadModel(dir, { dtype, cacheDir, rebuild: flags.phase === 'build', intraOpNumThreads: threads, prepackWeights, int8Kernel });
 const loadMs = performance.now() - started;
 const loadRssMb = peakRssMb();

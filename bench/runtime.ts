@@ -48,7 +48,7 @@ function fitted(dir: string): { promptTokens: number; newTokens: number } {
 }
 
 function targets(): Target[] {
-  const int8Kernel = (flags['int8-kernel'] ?? 'auto') as Target['int8Kernel'];
+  const int8Kernel = (flags['int8-kernel'] ?? 'nbits') as Target['int8Kernel'];
   if (flags.model) return [{ name: flags.model, dir: flags.model, dtype: (flags.dtype ?? 'fp32') as ModelDType, prepack: flags['no-prepack'] === undefined, int8Kernel, ...fitted(flags.model) }];
   mkdirSync(modelsDir, { recursive: true });
   log('writing fixtures (cached after the first run)');

@@ -35,11 +35,11 @@ export const LoadModelOptionsSchema = z.object({
   /** tensors in the weights that config.json does not use (WEIGHT_UNEXPECTED otherwise): true = any, or their exact names; rotary caches are always ignored */
   ignoreUnexpectedWeights: z.union([z.boolean(), z.array(z.string().min(1))]).default(false),
   /**
-   * int8 matmuls (dtype int8): `auto` picks per host (cpuFeatures(): `dynamic`
+   * int8 matmuls (dtype int8), default nbits (what QLoRA skills train over): `auto` picks per host (cpuFeatures(): `dynamic`
    * with VNNI or AMX, else `nbits`); the choice is a build option, so it is
    * part of the graph cache key
    */
-  int8Kernel: z.enum(['auto', 'nbits', 'dynamic']).default('auto'),
+  int8Kernel: z.enum(['auto', 'nbits', 'dynamic']).default('nbits'),
   /** extra ORT session config entries, e.g. {"session.disable_prepacking": "1"} */
   sessionConfig: z.record(z.string(), z.string()).optional(),
 });

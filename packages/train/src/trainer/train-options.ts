@@ -57,7 +57,8 @@ export function checkTrainOptionsFitModel(options: Pick<TrainOptions, 'sequence'
 
 /** The quantization `loadModel({ dtype })` serves this base dtype with (null for fp32). */
 export function baseQuantization(options: Pick<TrainOptions, 'baseDtype'>): Quantization | null {
-  return buildOptionsFor(LoadModelOptionsSchema.parse({ dtype: options.baseDtype })).quantization;
+  // the training graph computes a quantized base through MatMulNBits only: never the host's DynamicQuantizeMatMul choice
+  return buildOptionsFor(LoadModelOptionsSchema.parse({ dtype: options.baseDtype, int8Kernel: 'nbits' })).quantization;
 }
 
 /** Reported after every optimizer step. */
