@@ -94,7 +94,7 @@ if (runs('copying')) {
   if (probe.text < 0.5) console.error(`warning: the base copies ${probe.text} of the probe's values (echo ${probe.echo}, chat ${probe.chat}): its skills will learn their formats, not the values`);
 }
 if (runs('export')) {
-  exportBase(work('base-copying'), SHIPPED.model);
+  exportBase(work('base-copying'), work('base'), SHIPPED.model);
   writeModelCard();
 }
 
@@ -122,7 +122,7 @@ if (Object.keys(skillResults).length > 0) console.error(JSON.stringify(skillResu
 console.error(`\nassistant built in ${((performance.now() - started) / 60000).toFixed(1)} min`);
 
 /** The pretrained base as the repo ships it: BF16 weights (half the bytes), config and tokenizer as trained. */
-function exportBase(from: string, to: string): void {
+function exportBase(from: string, firstStage: string, to: string): void {
   rmSync(to, { recursive: true, force: true });
   mkdirSync(to, { recursive: true });
   for (const file of ['config.json', ...MODEL_SIDE_FILES]) if (existsSync(join(from, file))) cpSync(join(from, file), join(to, file));
@@ -137,8 +137,7 @@ function exportBase(from: string, to: string): void {
   writeFileSync(join(to, 'config.json'), `${JSON.stringify({ ...config, torch_dtype: 'bfloat16' }, null, 2)}\n`);
   for (const file of ['metrics.json', 'loss-curve.svg', 'loss-curve.json', 'copy-probe.json']) if (existsSync(join(from, file))) cpSync(join(from, file), join(to, 'report', file));
   // the first stage's curve too: the shipped base is both stages
-  const stage1 = join(from, '..', 'base');
-  for (const file of ['metrics.json', 'loss-curve.svg']) if (existsSync(join(stage1, file))) cpSync(join(stage1, file), join(to, 'report', `pretrain-${file}`));
+  for (const file of ['metrics.json', 'loss-curve.svg']) if (existsSync(join(firstStage, file))) cpSync(join(firstStage, file), join(to, 'report', `pretrain-${file}`));
 }
 
 /** MODEL_CARD.md: what the base is, how it is made (the exact commands and seed) and how its pretraining ended. */

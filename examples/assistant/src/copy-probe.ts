@@ -27,7 +27,7 @@ export async function copyProbe(modelDir: string, count = 60, seed = WORLD_SEED 
   const model = await loadModel(modelDir);
   try {
     const bos = model.tokenizer.bosTokenId;
-    const hits = { echo: [0, 0], text: [0, 0], chat: [0, 0] };
+    const hits = { echo: { hit: 0, all: 0 }, text: { hit: 0, all: 0 }, chat: { hit: 0, all: 0 } };
     const misses: CopyProbeResult['misses'] = [];
     const echoes = novelCopyingDrills(Math.ceil(count / 3), seed, AGENT_SYSTEM_PROMPT, 1).map((row) => ['echo', row] as const);
     const others = novelCopyingDrills(count, seed + 1, AGENT_SYSTEM_PROMPT, 0).map((row) => ['prompt' in row ? 'text' : 'chat', row] as const);
@@ -36,13 +36,12 @@ export async function copyProbe(modelDir: string, count = 60, seed = WORLD_SEED 
       const expected = 'prompt' in row ? row.completion : (row.messages.at(-1)?.content ?? '');
       const result = await model.complete(prompt, { temperature: 0, maxTokens: 48 });
       const got = result.text.trim();
-      const tally = hits[kind];
-      tally[1] += 1;
-      if (got === expected) tally[0] += 1;
+      hits[kind].all += 1;
+      if (got === expected) hits[kind].hit += 1;
       else if (misses.length < 6) misses.push({ expected, got });
     }
-    const share = ([hit, all]: number[]) => Number(((hit as number) / Math.max(1, all as number)).toFixed(3));
-    return { echo: share(hits.echo), text: share(hits.text), chat: share(hits.chat), drills: Object.values(hits).reduce((n, tally) => n + (tally[1] as number), 0), misses };
+    const share = ({ hit, all }: { hit: number; all: number }) => Number((hit / Math.max(1, all)).toFixed(3));
+    return { echo: share(hits.echo), text: share(hits.text), chat: share(hits.chat), drills: hits.echo.all + hits.text.all + hits.chat.all, misses };
   } finally {
     await model.dispose();
   }
