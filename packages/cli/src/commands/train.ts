@@ -20,6 +20,8 @@ interface TrainFlags {
   batch: number;
   sequence: number;
   lr: number;
+  beta2: number;
+  weightDecay: number;
   seed: number;
   rank: number;
   alpha: number;
@@ -98,6 +100,8 @@ export function registerTrain(program: Command): void {
     .option('--batch <n>', 'rows per step', positiveIntFlag, 8)
     .option('--sequence <n>', 'tokens per row', positiveIntFlag, 128)
     .option('--lr <x>', 'peak learning rate', numberFlag, 1e-3)
+    .option('--beta2 <x>', 'AdamW β2 (the second-moment average)', numberFlag, 0.95)
+    .option('--weight-decay <x>', 'AdamW decoupled weight decay (matrices only)', numberFlag, 0.01)
     .option('--seed <n>', 'random seed', nonNegativeIntFlag, 0)
     .option('--rank <n>', 'LoRA rank', positiveIntFlag, 8)
     .option('--alpha <x>', 'LoRA alpha', numberFlag, 16)
@@ -147,6 +151,7 @@ export function registerTrain(program: Command): void {
           sequence: flags.sequence,
           seed: flags.seed,
           schedule: { learningRate: flags.lr, warmupSteps: Math.min(10, Math.floor(flags.steps / 10)) },
+          adamw: { beta2: flags.beta2, weightDecay: flags.weightDecay },
           evalEvery: flags.evalEvery,
           patience: flags.patience ?? null,
           restoreBest: flags.restoreBest,

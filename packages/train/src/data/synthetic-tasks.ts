@@ -1,5 +1,6 @@
 import { SeededRandom } from '@plugboard/core';
 import type { PromptCompletionExample } from './example-schema.ts';
+import type { TokenizedExample } from './tokenize-example.ts';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const ANSWERS = ['red', 'blue', 'green', 'gold', 'gray', 'pink', 'teal', 'lime'];
@@ -47,4 +48,34 @@ export function unigramEntropy(tokens: readonly number[]): number {
     entropy -= p * Math.log(p);
   }
   return entropy;
+}
+
+export interface InductionTaskOptions {
+  /** symbols per sequence, drawn per example: a varying length leaves no fixed offset to copy from, only content */
+  minLength: number;
+  maxLength: number;
+  /** distinct symbols: token ids firstSymbol … firstSymbol + symbols − 1 */
+  symbols: number;
+  firstSymbol: number;
+  /** the token between the two halves */
+  separator: number;
+}
+
+/**
+ * The classic induction task as token ids: a random sequence, a separator,
+ * then the same sequence again, learned on the second half only. Nothing but
+ * copying from context predicts it (chance loss is ln(symbols)), so a model
+ * that learns it has formed induction heads: what a small model needs before
+ * it can copy names and values from a prompt into an answer.
+ */
+export function inductionExamples(count: number, seed: number, options: InductionTaskOptions): TokenizedExample[] {
+  const random = new SeededRandom(seed);
+  return Array.from({ length: count }, () => {
+    const length = options.minLength + random.nextInt(options.maxLength - options.minLength + 1);
+    const sequence = Array.from({ length }, () => options.firstSymbol + random.nextInt(options.symbols));
+    return {
+      tokens: [...sequence, options.separator, ...sequence],
+      weights: [...sequence.map(() => 0), 0, ...sequence.map(() => 1)],
+    };
+  });
 }

@@ -2,7 +2,13 @@ import { z } from 'zod';
 
 export const AdamWOptionsSchema = z.object({
   beta1: z.number().min(0).lt(1).default(0.9),
-  beta2: z.number().min(0).lt(1).default(0.999),
+  /**
+   * 0.95, as LLM pretraining recipes (GPT-3, Llama) use, not torch's 0.999:
+   * measured on the induction task (2 layers, d 64, batch 16, lr 3e-3), 0.999
+   * sat on the copy plateau for all 600 steps (loss 1.453, torch the same on
+   * the same batches) where 0.95 left it by step 200 (0.12 at step 400)
+   */
+  beta2: z.number().min(0).lt(1).default(0.95),
   epsilon: z.number().positive().default(1e-8),
   /** decoupled (AdamW) decay, applied to matrices only: norms and biases are not decayed */
   weightDecay: z.number().min(0).default(0.01),
