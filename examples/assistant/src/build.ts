@@ -90,7 +90,7 @@ if (runs('copying')) {
   const probe = await copyProbe(work('base-copying'));
   writeFileSync(work('base-copying/copy-probe.json'), `${JSON.stringify(probe, null, 2)}\n`);
   console.error(`copy probe: ${JSON.stringify(probe)}`);
-  // measured so far: 0 at every checkpoint, for this base and for a 2-layer one on the classic induction task (see README)
+  // measured so far: 0 at every checkpoint; content copying is a plateau this recipe does not get past (see README)
   if (probe.text < 0.5) console.error(`warning: the base copies ${probe.text} of the probe's values (echo ${probe.echo}, chat ${probe.chat}): its skills will learn their formats, not the values`);
 }
 if (runs('export')) {
