@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { defaultCheckpointDir, runTrain } from '@plugboard/train';
+import { AdamWOptionsSchema, defaultCheckpointDir, runTrain } from '@plugboard/train';
 import { locateSkill, readSkillManifest, readTextExamples } from '@plugboard/skills';
 import { packageInputFromManifest } from '@plugboard/train';
 import type { SkillPackageInput } from '@plugboard/train';
@@ -8,6 +8,9 @@ import type { MethodOptionsInput } from '@plugboard/train';
 import { intListFlag, nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { modelArg } from '../model-arg.ts';
+
+// the flags' defaults are the library's, so `train --help` and the API cannot disagree
+const ADAMW_DEFAULTS = AdamWOptionsSchema.parse({});
 
 const METHODS = ['full', 'lora', 'adapter', 'lisa', 'lisa-sampling'] as const;
 
@@ -100,8 +103,8 @@ export function registerTrain(program: Command): void {
     .option('--batch <n>', 'rows per step', positiveIntFlag, 8)
     .option('--sequence <n>', 'tokens per row', positiveIntFlag, 128)
     .option('--lr <x>', 'peak learning rate', numberFlag, 1e-3)
-    .option('--beta2 <x>', 'AdamW β2 (the second-moment average)', numberFlag, 0.95)
-    .option('--weight-decay <x>', 'AdamW decoupled weight decay (matrices only)', numberFlag, 0.01)
+    .option('--beta2 <x>', 'AdamW β2 (the second-moment average)', numberFlag, ADAMW_DEFAULTS.beta2)
+    .option('--weight-decay <x>', 'AdamW decoupled weight decay (matrices only)', numberFlag, ADAMW_DEFAULTS.weightDecay)
     .option('--seed <n>', 'random seed', nonNegativeIntFlag, 0)
     .option('--rank <n>', 'LoRA rank', positiveIntFlag, 8)
     .option('--alpha <x>', 'LoRA alpha', numberFlag, 16)

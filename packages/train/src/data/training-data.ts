@@ -29,15 +29,26 @@ export interface TrainingData {
 }
 
 /**
- * Tokenizes every example, checks each has learned tokens within the
- * sequence length, splits off a held-out set by a seeded shuffle, and packs
- * both into rows. All checks run here, before any training step.
+ * Tokenizes every example, then prepares the tokens (prepareTokenizedData).
+ * All checks run here, before any training step.
  */
 export function prepareTrainingData(examples: readonly TrainingExample[], tokenizer: ExampleTokenizer, input: DataOptionsInput): TrainingData {
+  return prepareTokenizedData(
+    examples.map((example) => tokenizeExample(example, tokenizer)),
+    input,
+  );
+}
+
+/**
+ * Checks each tokenized example has learned tokens within the sequence
+ * length, counts what the sequence cuts off, splits off a held-out set by a
+ * seeded shuffle, and packs both into rows: the entry for data that is
+ * already tokens (synthetic tasks).
+ */
+export function prepareTokenizedData(tokenized: readonly TokenizedExample[], input: DataOptionsInput): TrainingData {
   const options = DataOptionsSchema.parse(input);
   const truncated = { examples: 0, learnedTokensCut: 0, learnedTokens: 0, longest: 0 };
-  const tokenized = examples.map((example, i) => {
-    const encoded = tokenizeExample(example, tokenizer);
+  tokenized.forEach((encoded, i) => {
     const kept = encoded.weights.slice(1, options.sequence + 1).reduce((a, b) => a + b, 0);
     const learned = encoded.weights.slice(1).reduce((a, b) => a + b, 0);
     truncated.learnedTokens += learned;
@@ -52,7 +63,6 @@ export function prepareTrainingData(examples: readonly TrainingExample[], tokeni
         `example ${i + 1} has no completion/assistant tokens within the first ${options.sequence + 1} tokens; shorten its prompt or raise the sequence length`,
       );
     }
-    return encoded;
   });
   const order = seededPermutation(tokenized.length, deriveSeed(options.seed, 'held-out split'));
   const heldOutCount = tokenized.length < 2 ? 0 : Math.min(tokenized.length - 1, Math.round(tokenized.length * options.heldOutFraction));

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { GraphBuilder, SeededRandom, attr, createSession, runSession, serializeToBytes } from '@plugboard/core';
 import { differentiate, gradientName } from '../differentiate.ts';
 import { TRAINING_SESSION_OPTIONS } from '../../trainer/graph-runner.ts';
-import { int64Tensor } from '../../trainer/ort-tensors.ts';
-import type { OpCase, OrtTensor } from '../gradient-check.ts';
-import { floatTensor, int64Constant } from '../gradient-check.ts';
+import { floatTensor, int64Tensor } from '../../trainer/ort-tensors.ts';
+import type { OrtTensor } from '../../trainer/ort-tensors.ts';
+import type { OpCase } from '../gradient-check.ts';
+import { int64Constant } from '../gradient-check.ts';
 import { describeOpCases } from '../testing/op-case-suite.ts';
 
 const one = (shape: number[], build: OpCase['build']): OpCase => ({ dtype: 'float64', inputs: { x: { shape } }, build });
@@ -42,9 +43,9 @@ describe('Gather VJP at embedding scale', () => {
     b.output('loss', 'float32', []);
     const session = await createSession(serializeToBytes(differentiate(b.build(), { loss: 'loss', wrt: ['table'] })), TRAINING_SESSION_OPTIONS);
     const feeds = {
-      table: floatTensor('float32', new Array(vocab * hidden).fill(0), [vocab, hidden]),
+      table: floatTensor(new Float32Array(vocab * hidden), [vocab, hidden]),
       ids: int64Tensor(BigInt64Array.from(ids, BigInt), [tokens]),
-      w: floatTensor('float32', Array.from(weights), [tokens, hidden]),
+      w: floatTensor(weights, [tokens, hidden]),
     };
     // d loss / d table[v] = the sum of w's rows where the token is v, summed here in float64
     const expected = new Float64Array(vocab * hidden);

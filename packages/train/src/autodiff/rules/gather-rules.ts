@@ -34,8 +34,8 @@ function vjpGather(ctx: VjpContext): (string | undefined)[] {
   const { node, e, facts } = ctx;
   const [data, indices] = node.inputs as [string, string];
   const rank = facts.shape(data)?.length;
-  if (rank === undefined || facts.shape(indices) === undefined) {
-    throw new PlugboardError('GRAPH_INVALID', `cannot differentiate Gather node "${node.name}": the ranks of its data and indices must be known`);
+  if (rank === undefined) {
+    throw new PlugboardError('GRAPH_INVALID', `cannot differentiate Gather node "${node.name}": the rank of its data must be known`);
   }
   const axis = normalizeAxis(intAttr(ctx, 'axis', 0), rank);
   const dataShape = e.shapeOf(data);
