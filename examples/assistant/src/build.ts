@@ -72,7 +72,7 @@ if (data) console.error(`world and data: ${JSON.stringify(data.counts)}`);
 
 /** The base model's three commands, in order: what the build runs and what the model card records. */
 const BASE_COMMANDS = {
-  tokenizer: ['tokenizer', 'train', '--input', work('tokenizer-corpus.txt'), '--vocab', '4096', '--chat-template', 'compact', '--pre-tokenizer', 'words', '--out', work('tokenizer')],
+  tokenizer: ['tokenizer', 'train', '--input', work('tokenizer-corpus.txt'), '--vocab', '4096', '--chat-template', 'compact', '--pre-tokenizer', 'trailing-space', '--out', work('tokenizer')],
   init: ['init-model', '--out', work('init'), '--tokenizer', work('tokenizer'), '--hidden', '256', '--layers', '6', '--heads', '8', '--kv-heads', '4', '--intermediate', '688', '--context', '1024', '--seed', String(WORLD_SEED)],
   pretrain: ['train', '--base', work('init'), '--data', work('pretrain.jsonl'), '--method', 'full', '--steps', flags['pretrain-steps'], '--batch', '8', '--sequence', '512', '--lr', '0.002', '--seed', String(WORLD_SEED), '--out', work('base'), '--checkpoint-dir', work('ckpt-base'), '--checkpoint-every', '100'],
   copying: ['train', '--base', work('base'), '--data', work('copying.jsonl'), '--method', 'full', '--steps', flags['copying-steps'], '--batch', '8', '--sequence', '512', '--lr', '0.002', '--seed', String(WORLD_SEED), '--out', work('base-copying'), '--checkpoint-dir', work('ckpt-base-copying'), '--checkpoint-every', '100'],
@@ -169,7 +169,7 @@ function writeModelCard(): void {
     "context is most of the loss (report/metrics.json, loss-curve.svg). The build then runs the copy probe (`src/copy-probe.ts`: the same drills under",
     "another seed, greedy, exact) and warns if the base copies under half of them: a skill cannot fill a tool call with a name its base cannot copy.",
     '',
-    'The tokenizer splits words off spaces (`--pre-tokenizer words`), so a name is the same tokens in prose and inside JSON.',
+    'The tokenizer splits words off the space before them and glues the space after them (`--pre-tokenizer trailing-space`): words follow each other with no space tokens between, and a name starts with the same tokens in prose and inside JSON.',
     '',
     '## Copy probe (report/copy-probe.json)',
     '',

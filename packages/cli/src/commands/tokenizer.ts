@@ -15,7 +15,7 @@ export function registerTokenizer(program: Command): void {
     .requiredOption('--out <dir>', 'output folder')
     .option('--min-frequency <n>', 'smallest pair count to merge', positiveIntFlag)
     .addOption(new Option('--chat-template <name>', 'tools as JSON schemas (Qwen2.5) or one-line signatures (a tenth of the tokens)').choices(CHAT_TEMPLATE_NAMES).default('chatml'))
-    .addOption(new Option('--pre-tokenizer <name>', "how text is cut before BPE: Qwen2's split, or words (a word is the same tokens wherever it stands, so small models copy names into JSON)").choices(PRE_TOKENIZER_NAMES).default('qwen2'))
+    .addOption(new Option('--pre-tokenizer <name>', "how text is cut before BPE: Qwen2's split; words (a word is the same tokens wherever it stands, spaces are tokens); trailing-space (the same, but each piece takes the space after it: what small models that copy names into JSON want)").choices(PRE_TOKENIZER_NAMES).default('qwen2'))
     .action((flags: { input: string[]; vocab: number; out: string; minFrequency?: number; chatTemplate: (typeof CHAT_TEMPLATE_NAMES)[number]; preTokenizer: PreTokenizerName }) => {
       let bar: ProgressBar | undefined;
       const report = runTokenizerTrain({

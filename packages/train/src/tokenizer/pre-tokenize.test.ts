@@ -37,6 +37,12 @@ describe('preTokenize', () => {
     expect(preTokenize('{"city":"Dublin"}', 'qwen2')).toEqual(['{"', 'city', '":"', 'Dublin', '"}']);
   });
 
+  it('trailing-space: words follow each other directly, and a word starts with the same piece in prose and in JSON', () => {
+    expect(preTokenize('trip to Dublin', 'trailing-space')).toEqual(['trip ', 'to ', 'Dublin']);
+    expect(preTokenize('{"city": "Dublin Bay"}', 'trailing-space')).toEqual(['{"', 'city', '": ', '"', 'Dublin ', 'Bay', '"}']);
+    expect(preTokenize("it's 42, ok\n\nDublin  now", 'trailing-space')).toEqual(['it', "'s ", '4', '2', ', ', 'ok', '\n\n', 'Dublin ', ' ', 'now']);
+  });
+
   it.each(PRE_TOKENIZER_NAMES)('%s loses nothing: the pieces concatenate to the input', (split) => {
     const rng = createRng(5);
     for (let i = 0; i < 200; i++) {

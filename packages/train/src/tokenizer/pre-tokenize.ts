@@ -1,7 +1,12 @@
-import { QWEN2_SPLIT_PATTERN, WORD_SPLIT_PATTERN } from '@plugboard/core';
+import { QWEN2_SPLIT_PATTERN, TRAILING_SPACE_SPLIT_PATTERN, WORD_SPLIT_PATTERN } from '@plugboard/core';
 
-/** The pre-tokenizer splits a trained tokenizer can have: Qwen2's, or `words` (core's WORD_SPLIT_PATTERN: a word is the same tokens wherever it stands). */
-export const PRE_TOKENIZER_NAMES = ['qwen2', 'words'] as const;
+/**
+ * The pre-tokenizer splits a trained tokenizer can have: Qwen2's; `words`
+ * (core's WORD_SPLIT_PATTERN: a word is the same tokens wherever it stands,
+ * spaces are tokens of their own); `trailing-space` (TRAILING_SPACE_SPLIT_PATTERN:
+ * the same, but each piece takes the space after it, so words follow each other directly).
+ */
+export const PRE_TOKENIZER_NAMES = ['qwen2', 'words', 'trailing-space'] as const;
 export type PreTokenizerName = (typeof PRE_TOKENIZER_NAMES)[number];
 
 /**
@@ -20,6 +25,10 @@ export const PRE_TOKENIZER_SPLITS: Record<PreTokenizerName, { pattern: string; r
   words: {
     pattern: WORD_SPLIT_PATTERN,
     regex: /(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|\p{L}+|\p{N}|[^\p{White_Space}\p{L}\p{N}]+[\r\n]*|\p{White_Space}*[\r\n]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+/gu,
+  },
+  'trailing-space': {
+    pattern: TRAILING_SPACE_SPLIT_PATTERN,
+    regex: /(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD]) ?|\p{L}+ ?|\p{N} ?|[^\p{White_Space}\p{L}\p{N}]+(?:[\r\n]+| )?|\p{White_Space}*[\r\n]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+/gu,
   },
 };
 
