@@ -1,4 +1,4 @@
-import { formatBytes } from './format.ts';
+import { formatBytes } from '@plugboard/core';
 import { ProgressBar } from './progress-bar.ts';
 import { pullModel, resolveModel } from '@plugboard/core';
 import type { HubOptions, PullProgress, PulledModel } from '@plugboard/core';

@@ -1,5 +1,6 @@
 export * from './errors/plugboard-error.ts';
 export * from './files/write-file-atomic.ts';
+export * from './files/format-bytes.ts';
 export * from './events/model-events.ts';
 
 // graph IR and ONNX
@@ -55,6 +56,7 @@ export * from './model/inspect-model.ts';
 export * from './runtime/load-options.ts';
 export * from './runtime/cpu-features.ts';
 export * from './runtime/load-model.ts';
+export * from './runtime/load-progress.ts';
 export * from './runtime/generate.ts';
 export * from './runtime/generation-stream.ts';
 export * from './runtime/kv-cache.ts';

@@ -9,6 +9,7 @@ import { modelArg } from '../model-arg.ts';
 import { loadModelForSkills } from '@plugboard/router';
 import { dtypeOption } from '../flags/dtype-option.ts';
 import { nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
+import { loadProgressBar } from '../load-progress-bar.ts';
 
 interface ChatFlags {
   model: string;
@@ -34,7 +35,7 @@ export function registerChat(program: Command): void {
     .option('--seed <n>', 'random seed', nonNegativeIntFlag)
     .option('--threads <n>', 'intra-op threads', positiveIntFlag)
     .action(async (flags: ChatFlags) => {
-      const loadOptions = { dtype: flags.dtype, intraOpNumThreads: flags.threads };
+      const loadOptions = { dtype: flags.dtype, intraOpNumThreads: flags.threads, onProgress: loadProgressBar() };
       let session: ChatSession;
       let dispose: () => Promise<void>;
       const write = (text: string) => void process.stdout.write(text);

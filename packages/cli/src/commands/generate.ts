@@ -6,6 +6,7 @@ import { SkillRegistry } from '@plugboard/skills';
 import { loadModelForSkills } from '@plugboard/router';
 import { modelArg } from '../model-arg.ts';
 import { intFlag, nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
+import { loadProgressBar } from '../load-progress-bar.ts';
 
 interface GenerateFlags {
   model: string;
@@ -49,7 +50,7 @@ export function registerGenerate(program: Command): void {
     .option('--skill <dir>', 'a skill package folder: its adapter is loaded into a bank slot and generates')
     .option('--no-prepack', 'read fp32 weights in place from the cached graph: loads several times faster, fp32 matmuls a little slower')
     .action(async (flags: GenerateFlags) => {
-      const loadOptions = { dtype: flags.dtype, intraOpNumThreads: flags.threads, prepackWeights: flags.prepack };
+      const loadOptions = { dtype: flags.dtype, intraOpNumThreads: flags.threads, prepackWeights: flags.prepack, onProgress: loadProgressBar() };
       const registry = new SkillRegistry();
       const skill = flags.skill === undefined ? null : registry.add(flags.skill);
       const modelDir = await modelArg(flags.model);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { inspectModel } from '@plugboard/core';
-import { formatBytes } from '../format.ts';
+import { formatBytes } from '@plugboard/core';
 import { modelArg } from '../model-arg.ts';
 
 export function registerInspect(program: Command): void {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { positiveIntFlag } from '../flags/number-flags.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes } from '@plugboard/core';
 import { pullWithProgress } from '../model-arg.ts';
 
 export function registerPull(program: Command): void {

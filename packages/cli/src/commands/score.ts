@@ -4,6 +4,7 @@ import { loadModel } from '@plugboard/core';
 import { dtypeOption } from '../flags/dtype-option.ts';
 import { nonNegativeIntFlag, positiveIntFlag } from '../flags/number-flags.ts';
 import { modelArg } from '../model-arg.ts';
+import { loadProgressBar } from '../load-progress-bar.ts';
 
 interface ScoreFlags {
   model: string;
@@ -25,7 +26,7 @@ export function registerScore(program: Command): void {
     .option('--threads <n>', 'intra-op threads', positiveIntFlag)
     .option('--json', 'print one JSON object instead of a table')
     .action(async (flags: ScoreFlags) => {
-      const model = await loadModel(await modelArg(flags.model), { dtype: flags.dtype, intraOpNumThreads: flags.threads, logits: 'all' });
+      const model = await loadModel(await modelArg(flags.model), { dtype: flags.dtype, intraOpNumThreads: flags.threads, logits: 'all', onProgress: loadProgressBar() });
       try {
         const result = await model.logprobs(flags.text, { topK: flags.topK });
         if (flags.json) {

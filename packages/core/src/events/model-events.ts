@@ -1,4 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
+import type { LoadProgress } from '../runtime/load-progress.ts';
 
 export interface GenerationTimings {
   /** time from request to the first generated token */
@@ -25,6 +26,8 @@ export interface GenerationResult {
 
 /** Typed events of a loaded model; listen with `model.events.on(name, fn)`. */
 export interface ModelEvents {
+  /** during loadModel (pass `events` to it to hear these): graph build, session, ready */
+  'model:progress': (e: LoadProgress) => void;
   'model:load': (e: { dir: string; ms: number; fromCache: boolean; graphPath: string }) => void;
   'generate:start': (e: { requestId: string; rows: number; promptTokens: number[] }) => void;
   'generate:token': (e: { requestId: string; row: number; tokenId: number; text: string }) => void;

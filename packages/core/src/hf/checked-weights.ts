@@ -15,7 +15,11 @@ import type { TensorInfo, WeightSource } from './weight-source.ts';
 export class CheckedWeights implements WeightSource {
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly inner: WeightSource) {}
+  /** `onFirstRead` hears of each tensor the first time it is read (how a load reports its progress). */
+  constructor(
+    private readonly inner: WeightSource,
+    private readonly onFirstRead: (name: string) => void = () => {},
+  ) {}
 
   /** Frobenius norm of every tensor read so far, by name. */
   get norms(): ReadonlyMap<string, number> {
@@ -36,7 +40,7 @@ export class CheckedWeights implements WeightSource {
 
   float32(name: string): Float32Array {
     const values = this.inner.float32(name);
-    if (!this.seen.has(name)) this.seen.set(name, checkedNorm(values, name));
+    if (!this.seen.has(name)) this.record(name, checkedNorm(values, name));
     return values;
   }
 
@@ -52,8 +56,13 @@ export class CheckedWeights implements WeightSource {
   /** Stored blocks checked and measured from the codes and scales, so taking them over needs no float copy either. */
   quantized(name: string, bits: CodeBits, blockSize: number): PackedMatMulNBits | undefined {
     const packed = this.inner.quantized?.(name, bits, blockSize);
-    if (packed !== undefined && !this.seen.has(name)) this.seen.set(name, checkedPackedNorm(packed, name));
+    if (packed !== undefined && !this.seen.has(name)) this.record(name, checkedPackedNorm(packed, name));
     return packed;
+  }
+
+  private record(name: string, norm: number): void {
+    this.seen.set(name, norm);
+    this.onFirstRead(name);
   }
 
   quantizedBlockSize(bits: CodeBits): number | undefined {

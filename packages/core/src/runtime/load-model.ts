@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { PlugboardError } from '../errors/plugboard-error.ts';
 import type { GenerationResult } from '../events/model-events.ts';
 import { ModelEventEmitter } from '../events/model-events.ts';
+import { LoadProgressReporter } from './load-progress.ts';
+import type { LoadProgress, LoadProgressListener } from './load-progress.ts';
 import { createSession } from '../graph/ort-session.ts';
 import type { ModelConfig } from '../hf/config.ts';
 import { readModelConfig } from '../hf/config.ts';
@@ -183,6 +185,15 @@ function weightNormsOf(stamp: unknown): Map<string, number> {
   return new Map(parsed.success ? Object.entries(parsed.data.weightNorms) : []);
 }
 
+/** What loadModel takes beside its options: where to report (events, a progress listener) and how to reach the hub. */
+export interface LoadModelHooks {
+  /** the model's event emitter, created before the load so `model:progress` reaches listeners during it */
+  events?: ModelEventEmitter;
+  hub?: HubOptions;
+  /** called as the load goes: each weight tensor the graph build reads, then the session, then ready */
+  onProgress?: LoadProgressListener;
+}
+
 /**
  * Loads a Hugging Face model folder, a .gguf file, or a hub id
  * `org/name[@revision]` (from the huggingface_hub cache, pulled first when
@@ -190,9 +201,9 @@ function weightNormsOf(stamp: unknown): Map<string, number> {
  * weights, builds the inference graph (or takes it from the cache), and
  * opens an ORT session.
  */
-export async function loadModel(idOrDir: string, options: LoadModelOptions & { events?: ModelEventEmitter; hub?: HubOptions } = {}): Promise<Model> {
+export async function loadModel(idOrDir: string, options: LoadModelOptions & LoadModelHooks = {}): Promise<Model> {
   const started = performance.now();
-  const { events, hub, ...rest } = options;
+  const { events, hub, onProgress, ...rest } = options;
   const parsed = LoadModelOptionsSchema.safeParse(rest);
   if (!parsed.success) {
     throw new PlugboardError('INVALID_ARGUMENT', `invalid loadModel options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -211,12 +222,14 @@ export async function loadModel(idOrDir: string, options: LoadModelOptions & { e
   const source: WeightSource = weights;
   const buildOptions = buildOptionsFor(resolved, (bits) => source.quantizedBlockSize?.(bits));
   let graph;
+  let progress: LoadProgressReporter;
   try {
     validateWeights(weights, config, { ignoreUnexpected: resolved.ignoreUnexpectedWeights });
+    progress = new LoadProgressReporter(weights, [...(onProgress ? [onProgress] : []), ...(events ? [(p: LoadProgress) => events.emit('model:progress', p)] : [])]);
     const fingerprint = weights.fingerprint();
     const key = graphCacheKey(config, fingerprint, buildOptions);
     // checked (finite) and measured while the build reads them; a cached graph was built from the same bytes
-    const checked = new CheckedWeights(weights);
+    const checked = new CheckedWeights(weights, progress.tensorRead);
     const built = await cachedGraph(cacheDir, key, () => buildInferenceGraph(config, checked, buildOptions), {
       stamp: () => ({ dir, config, buildOptions, weightNorms: Object.fromEntries(checked.norms) }),
       force: resolved.rebuild,
@@ -225,6 +238,7 @@ export async function loadModel(idOrDir: string, options: LoadModelOptions & { e
   } finally {
     weights.close();
   }
+  progress.phase('session');
   const session = await createSession(graph.modelPath, {
     intraOpNumThreads: resolved.intraOpNumThreads,
     graphOptimizationLevel: resolved.graphOptimizationLevel,
@@ -232,6 +246,7 @@ export async function loadModel(idOrDir: string, options: LoadModelOptions & { e
   });
   const slots = buildOptions.adapters ? zeroSlotTensors(config, buildOptions.adapters) : new Map<string, SlotTensor>();
   const model = new Model(dir, config, tokenizer, session, buildOptions, resolved, graph.modelPath, graph.fingerprint, slots, events, graph.weightNorms);
+  progress.phase('ready');
   model.events.emit('model:load', { dir, ms: performance.now() - started, fromCache: graph.fromCache, graphPath: graph.modelPath });
   return model;
 }

@@ -1,5 +1,5 @@
 import { PlugboardError, createAdapterBank, loadModel, readModelConfig } from '@plugboard/core';
-import type { AdapterBank, AdapterSlotLayout, LoadModelOptions, LoadedAdapter, LoraModule, Model } from '@plugboard/core';
+import type { AdapterBank, AdapterSlotLayout, LoadModelHooks, LoadModelOptions, LoadedAdapter, LoraModule, Model } from '@plugboard/core';
 import { SkillAdapters } from './skill-adapters.ts';
 import { readSkillAdapter } from '@plugboard/skills';
 import type { SkillRegistry } from '@plugboard/skills';
@@ -36,7 +36,7 @@ export function slotLayoutFor(adapters: readonly LoadedAdapter[]): AdapterSlotLa
 }
 
 /** Loads `modelDir` with slots sized for every skill in `registry` (their adapters are read once to size them). */
-export async function loadModelForSkills(modelDir: string, registry: SkillRegistry, options: LoadModelOptions = {}): Promise<SkillModel> {
+export async function loadModelForSkills(modelDir: string, registry: SkillRegistry, options: LoadModelOptions & LoadModelHooks = {}): Promise<SkillModel> {
   const config = readModelConfig(modelDir);
   const layout = slotLayoutFor(registry.list().map((skill) => readSkillAdapter(skill, { config })));
   const model = await loadModel(modelDir, { ...options, adapters: layout });
