@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { isPlugboardError } from '@plugboard/core';
+import { registerAdvise } from './commands/advise.ts';
 import { registerChat } from './commands/chat.ts';
 import { registerDeploy } from './commands/deploy.ts';
 import { registerFixture } from './commands/fixture.ts';
@@ -26,6 +27,7 @@ registerSkill(program);
 registerTokenizer(program);
 registerInitModel(program);
 registerTrain(program);
+registerAdvise(program);
 registerScore(program);
 registerChat(program);
 registerPull(program);

@@ -21,6 +21,7 @@ export * from './data/synthetic-tasks.ts';
 export type { PackedRow } from './data/token-batch.ts';
 export * from './methods/method-options.ts';
 export * from './methods/method-plan.ts';
+export * from './methods/advise-method.ts';
 export * from './methods/layer-probe.ts';
 export * from './methods/layer-importance.ts';
 export * from './methods/layer-importance-svg.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { AdamWOptionsSchema, defaultCheckpointDir, runTrain } from '@plugboard/train';
+import { AdamWOptionsSchema, defaultCheckpointDir, readJsonlExamples, runTrain } from '@plugboard/train';
 import { locateSkill, readSkillManifest, readTextExamples } from '@plugboard/skills';
 import { packageInputFromManifest } from '@plugboard/train';
 import type { SkillPackageInput } from '@plugboard/train';
@@ -8,13 +8,15 @@ import type { MethodOptionsInput } from '@plugboard/train';
 import { intListFlag, nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { modelArg } from '../model-arg.ts';
+import { addAdviceOptions, adviceFor, formatAdvice } from './advise.ts';
+import type { AdviceFlags } from './advise.ts';
 
 // the flags' defaults are the library's, so `train --help` and the API cannot disagree
 const ADAMW_DEFAULTS = AdamWOptionsSchema.parse({});
 
-const METHODS = ['full', 'lora', 'adapter', 'lisa', 'lisa-sampling'] as const;
+const METHODS = ['full', 'lora', 'adapter', 'lisa', 'lisa-sampling', 'auto'] as const;
 
-interface TrainFlags {
+interface TrainFlags extends AdviceFlags {
   base: string;
   data: string;
   method: (typeof METHODS)[number];
@@ -59,7 +61,7 @@ interface TrainFlags {
 
 const list = (value: string) => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
-function methodOf(flags: TrainFlags): MethodOptionsInput {
+function methodOf(flags: TrainFlags & { method: Exclude<TrainFlags['method'], 'auto'> }): MethodOptionsInput {
   const lora = { rank: flags.rank, alpha: flags.alpha, useRslora: flags.rslora ?? false, modules: flags.modules.split(',') as ('q' | 'k' | 'v' | 'o')[] };
   switch (flags.method) {
     case 'full':
@@ -92,12 +94,12 @@ function skillInput(flags: TrainFlags): SkillPackageInput {
 }
 
 export function registerTrain(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description('train a skill (LoRA, Adapter, LISA) or a whole model from a JSONL file; Ctrl-C writes a checkpoint that --resume continues')
     .requiredOption('--base <dir|id>', 'base model folder or hub id org/name[@revision]')
     .requiredOption('--data <file>', 'JSONL: {"prompt","completion"} or {"messages":[...]} per line')
-    .addOption(new Option('--method <name>', 'what to train').choices(METHODS).default('lora'))
+    .addOption(new Option('--method <name>', 'what to train; auto: what `plugboard advise` recommends for the data and the --skills/--memory/--updates/--deployment flags').choices(METHODS).default('lora'))
     .requiredOption('--out <dir>', 'output folder: a skill package (lora, lisa, adapter) or a model folder (full, lisa-sampling)')
     .option('--steps <n>', 'optimizer steps', positiveIntFlag, 100)
     .option('--batch <n>', 'rows per step', positiveIntFlag, 8)
@@ -134,45 +136,57 @@ export function registerTrain(program: Command): void {
     .option('--keywords <list>', 'routing keywords, comma-separated')
     .option('--tools <list>', 'the tools the skill may call, comma-separated (default: every tool; "" for none)')
     .option('--system-prompt <text>', 'the skill\'s system prompt')
-    .option('--raw', 'write the raw adapter files and report instead of a skill package')
-    .action(async (flags: TrainFlags) => {
-      const checkpointDir = flags.checkpointDir ?? defaultCheckpointDir(flags.out);
-      const controller = new AbortController();
-      process.once('SIGINT', () => {
-        process.stderr.write('\nstopping at the next step boundary; writing a checkpoint…\n');
-        controller.abort();
-      });
-      const bar = new ProgressBar('train', flags.steps);
-      const result = await runTrain({
-        base: await modelArg(flags.base),
-        data: flags.data,
-        out: flags.out,
-        method: methodOf(flags),
-        options: {
-          steps: flags.steps,
-          batch: flags.batch,
-          sequence: flags.sequence,
-          seed: flags.seed,
-          schedule: { learningRate: flags.lr, warmupSteps: Math.min(10, Math.floor(flags.steps / 10)) },
-          adamw: { beta2: flags.beta2, weightDecay: flags.weightDecay },
-          evalEvery: flags.evalEvery,
-          patience: flags.patience ?? null,
-          restoreBest: flags.restoreBest,
-          checkpointDir,
-          checkpointEvery: flags.checkpointEvery,
-          baseDtype: flags.baseDtype,
-        },
-        resumeFrom: flags.resume ? checkpointDir : undefined,
-        skill: flags.raw ? false : skillInput(flags),
-        onProgress: (p) => bar.update(p.step, `loss ${p.loss.toFixed(3)} ${p.tokensPerSecond.toFixed(0)} tok/s${p.evalLoss === undefined ? '' : ` eval ${p.evalLoss.toFixed(3)}`}`),
-        onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
-        signal: controller.signal,
-      });
-      bar.done();
-      const last = result.state.curve.at(-1);
-      process.stdout.write(
-        `${JSON.stringify({ out: flags.out, skill: result.manifest?.name ?? null, method: result.plan.kind, steps: result.state.step, stopReason: result.stopReason, trainableParameters: result.trainableParameters, finalLoss: last?.loss ?? null, checkpointDir }, null, 2)}\n`,
-      );
-      if (result.stopReason === 'aborted') process.stderr.write(`checkpoint in ${checkpointDir}; continue with --resume\n`);
+    .option('--raw', 'write the raw adapter files and report instead of a skill package');
+  addAdviceOptions(command).action(async (flags: TrainFlags) => {
+    const checkpointDir = flags.checkpointDir ?? defaultCheckpointDir(flags.out);
+    const controller = new AbortController();
+    process.once('SIGINT', () => {
+      process.stderr.write('\nstopping at the next step boundary; writing a checkpoint…\n');
+      controller.abort();
     });
+    const base = await modelArg(flags.base);
+    let method: MethodOptionsInput;
+    let baseDtype = flags.baseDtype;
+    if (flags.method === 'auto') {
+      // the advice sets the method, its size and the base precision; the other flags stay as given
+      const advice = adviceFor(base, readJsonlExamples(flags.data).length, flags);
+      process.stderr.write(`--method auto:\n${formatAdvice(advice)}\n`);
+      method = advice.method;
+      baseDtype = advice.baseDtype;
+    } else {
+      method = methodOf({ ...flags, method: flags.method });
+    }
+    const bar = new ProgressBar('train', flags.steps);
+    const result = await runTrain({
+      base,
+      data: flags.data,
+      out: flags.out,
+      method,
+      options: {
+        steps: flags.steps,
+        batch: flags.batch,
+        sequence: flags.sequence,
+        seed: flags.seed,
+        schedule: { learningRate: flags.lr, warmupSteps: Math.min(10, Math.floor(flags.steps / 10)) },
+        adamw: { beta2: flags.beta2, weightDecay: flags.weightDecay },
+        evalEvery: flags.evalEvery,
+        patience: flags.patience ?? null,
+        restoreBest: flags.restoreBest,
+        checkpointDir,
+        checkpointEvery: flags.checkpointEvery,
+        baseDtype,
+      },
+      resumeFrom: flags.resume ? checkpointDir : undefined,
+      skill: flags.raw ? false : skillInput(flags),
+      onProgress: (p) => bar.update(p.step, `loss ${p.loss.toFixed(3)} ${p.tokensPerSecond.toFixed(0)} tok/s${p.evalLoss === undefined ? '' : ` eval ${p.evalLoss.toFixed(3)}`}`),
+      onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+      signal: controller.signal,
+    });
+    bar.done();
+    const last = result.state.curve.at(-1);
+    process.stdout.write(
+      `${JSON.stringify({ out: flags.out, skill: result.manifest?.name ?? null, method: result.plan.kind, steps: result.state.step, stopReason: result.stopReason, trainableParameters: result.trainableParameters, finalLoss: last?.loss ?? null, checkpointDir }, null, 2)}\n`,
+    );
+    if (result.stopReason === 'aborted') process.stderr.write(`checkpoint in ${checkpointDir}; continue with --resume\n`);
+  });
 }

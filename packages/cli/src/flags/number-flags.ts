@@ -28,3 +28,12 @@ export const positiveIntFlag = (raw: string): number => parsed(integer.pipe(z.nu
 export const numberFlag = (raw: string): number => parsed(decimal, raw, 'a number');
 /** A comma-separated list of whole numbers ≥ 0 (e.g. --layers 0,3,5). */
 export const intListFlag = (raw: string): number[] => raw.split(',').map((part) => nonNegativeIntFlag(part));
+
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1e3, kib: 2 ** 10, mb: 1e6, mib: 2 ** 20, gb: 1e9, gib: 2 ** 30, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
+/** A size in bytes with an optional unit (512MiB, 2GB, 1.5G = 1.5 GiB, 4096); a bare or unknown unit is refused. */
+export const bytesFlag = (raw: string): number => {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
+  const unit = BYTE_UNITS[(match?.[2] || 'b').toLowerCase()];
+  if (!match || unit === undefined || Number(match[1]) <= 0) throw new InvalidArgumentError(`${JSON.stringify(raw)} is not a size (e.g. 512MiB, 2GB, 4096)`);
+  return Math.round(Number(match[1]) * unit);
+};
