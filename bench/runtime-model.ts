@@ -4,6 +4,7 @@
  * `--phase run`: load from the graph cache, prefill a prompt, decode greedily.
  * `--no-prepack`: fp32 weights read in place (loadModel's prepackWeights: false).
  * `--int8-kernel auto|nbits|dynamic`: the int8 matmul (loadModel's int8Kernel).
+ * `--prefill-dtype int8`: prompts prefilled by a second graph (loadModel's prefillDtype).
  */
 import { loadModel } from '@plugboard/core';
 import type { ModelDType } from '@plugboard/core';
@@ -21,7 +22,8 @@ const cacheDir = flags['cache-dir'];
 const started = performance.now();
 const prepackWeights = flags['no-prepack'] === undefined;
 const int8Kernel = (flags['int8-kernel'] ?? 'nbits') as 'auto' | 'nbits' | 'dynamic';
-const model = await loadModel(dir, { dtype, cacheDir, rebuild: flags.phase === 'build', intraOpNumThreads: threads, prepackWeights, int8Kernel });
+const prefillDtype = flags['prefill-dtype'] as ModelDType | undefined;
+const model = await loadModel(dir, { dtype, prefillDtype, cacheDir, rebuild: flags.phase === 'build', intraOpNumThreads: threads, prepackWeights, int8Kernel });
 const loadMs = performance.now() - started;
 const loadRssMb = peakRssMb();
 

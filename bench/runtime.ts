@@ -1,10 +1,11 @@
 /**
- * pnpm bench:runtime [--model DIR] [--dtype fp32|int4|int8] [--int8-kernel auto|nbits|dynamic] [--no-prepack]
+ * pnpm bench:runtime [--model DIR] [--dtype fp32|int4|int8] [--prefill-dtype int8] [--int8-kernel auto|nbits|dynamic] [--no-prepack]
  *
  * Without --model: the tiny fixture (fp32) and a random model with
  * Qwen2.5-0.5B's exact shapes at fp32 (weights prepacked by ORT, the
  * default, and read in place: `prepack: false`), int4, and int8 through both
- * kernels (MatMulNBits; DynamicQuantizeMatMul). `host` is the CPU model and
+ * kernels (MatMulNBits; DynamicQuantizeMatMul), and int4 decode with an int8
+ * prefill graph on the host's int8 kernel (`prefillDtype`). `host` is the CPU model and
  * the kernel features it has, so figures compare only within one host. Each model is measured in
  * child processes: a first build (graph from HF weights), then a run from
  * the graph cache (load, 512-token prefill, 128 greedy tokens).
@@ -35,6 +36,8 @@ interface Target {
   /** ORT prepacks the fp32 weights at load (default) or reads them in place */
   prepack: boolean;
   int8Kernel: 'auto' | 'nbits' | 'dynamic';
+  /** prompts go through a second graph at this precision (its int8 kernel: the host's) */
+  prefillDtype?: ModelDType;
   promptTokens: number;
   newTokens: number;
 }
@@ -49,7 +52,8 @@ function fitted(dir: string): { promptTokens: number; newTokens: number } {
 
 function targets(): Target[] {
   const int8Kernel = (flags['int8-kernel'] ?? 'nbits') as Target['int8Kernel'];
-  if (flags.model) return [{ name: flags.model, dir: flags.model, dtype: (flags.dtype ?? 'fp32') as ModelDType, prepack: flags['no-prepack'] === undefined, int8Kernel, ...fitted(flags.model) }];
+  const prefillDtype = flags['prefill-dtype'] as ModelDType | undefined;
+  if (flags.model) return [{ name: flags.model, dir: flags.model, dtype: (flags.dtype ?? 'fp32') as ModelDType, ...(prefillDtype ? { prefillDtype } : {}), prepack: flags['no-prepack'] === undefined, int8Kernel, ...fitted(flags.model) }];
   mkdirSync(modelsDir, { recursive: true });
   log('writing fixtures (cached after the first run)');
   const tiny = ensureFixtureModel(join(modelsDir, 'tiny'), { ...TINY_SHAPES, architecture: 'qwen2' }).dir;
@@ -59,6 +63,7 @@ function targets(): Target[] {
     { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'fp32', prepack: true, int8Kernel, ...fitted(qwen) },
     { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'fp32', prepack: false, int8Kernel, ...fitted(qwen) },
     { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'int4', prepack: true, int8Kernel, ...fitted(qwen) },
+    { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'int4', prefillDtype: 'int8', prepack: true, int8Kernel, ...fitted(qwen) },
     { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'int8', prepack: true, int8Kernel: 'nbits', ...fitted(qwen) },
     { name: 'qwen2.5-0.5b-shaped', dir: qwen, dtype: 'int8', prepack: true, int8Kernel: 'dynamic', ...fitted(qwen) },
   ];
@@ -74,12 +79,13 @@ function child(target: Target, phase: 'build' | 'run'): Record<string, number> {
   args.push('--cache-dir', cacheDir, '--threads', threads, '--prompt-tokens', String(target.promptTokens), '--new-tokens', String(target.newTokens));
   if (!target.prepack) args.push('--no-prepack');
   args.push('--int8-kernel', target.int8Kernel);
+  if (target.prefillDtype) args.push('--prefill-dtype', target.prefillDtype);
   const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
   return JSON.parse(out) as Record<string, number>;
 }
 
 const runs = targets().map((target) => {
-  const label = `${target.name} ${target.dtype}${target.dtype === 'int8' ? ` (${resolvedKernel(target)})` : ''}${target.prepack ? '' : ' (no prepack)'}`;
+  const label = `${target.name} ${target.dtype}${target.dtype === 'int8' ? ` (${resolvedKernel(target)})` : ''}${target.prepack ? '' : ' (no prepack)'}${target.prefillDtype ? ` + ${target.prefillDtype} prefill (${int8KernelFor(cpuFeatures())})` : ''}`;
   log(`${label}: first build`);
   const build = child(target, 'build');
   // the build just wrote the graph: flush it to disk first, or the write-back competes with the run
@@ -95,11 +101,13 @@ log(`read bandwidth ${bandwidth.toFixed(1)} GB/s`);
 const models = runs.map(({ target, build, run }) => {
   const info = inspectModel(target.dir);
   const bytesPerToken = decodeBytesPerToken(info.config, target.dtype, target.promptTokens + target.newTokens / 2);
-  const modelBytes = target.dtype === 'fp32' ? info.memoryBytes.fp32 : target.dtype === 'int8' ? info.memoryBytes.int8 : info.memoryBytes.int4;
+  // a prefill graph holds its own copy of the weights
+  const modelBytes = info.memoryBytes[target.dtype] + (target.prefillDtype ? info.memoryBytes[target.prefillDtype] : 0);
   return {
     name: target.name,
     dtype: target.dtype,
     ...(target.dtype === 'int8' ? { int8_kernel: resolvedKernel(target) } : {}),
+    ...(target.prefillDtype ? { prefill_dtype: target.prefillDtype, prefill_int8_kernel: int8KernelFor(cpuFeatures()) } : {}),
     prepack_weights: target.prepack,
     prompt_tokens: target.promptTokens,
     new_tokens: target.newTokens,

@@ -1,13 +1,13 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import type { MODEL_DTYPES} from '@plugboard/core';
+import type { MODEL_DTYPES } from '@plugboard/core';
 import { PlugboardError, isPlugboardError, loadModel } from '@plugboard/core';
 import { LinearRouter } from '@plugboard/router';
 import { SkillRegistry } from '@plugboard/skills';
 import { ChatSession } from '../chat/chat-session.ts';
 import { modelArg } from '../model-arg.ts';
 import { loadModelForSkills } from '@plugboard/router';
-import { dtypeOption } from '../flags/dtype-option.ts';
+import { dtypeOption, prefillDtypeOption } from '../flags/dtype-option.ts';
 import { nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
 import { loadProgressBar } from '../load-progress-bar.ts';
 
@@ -16,6 +16,7 @@ interface ChatFlags {
   skills?: string;
   skill?: string;
   dtype: (typeof MODEL_DTYPES)[number];
+  prefillDtype?: (typeof MODEL_DTYPES)[number];
   maxTokens: number;
   temperature: number;
   seed?: number;
@@ -30,12 +31,13 @@ export function registerChat(program: Command): void {
     .option('--skills <dir>', 'a folder of skill packages to route between')
     .option('--skill <name>', 'a skill for every turn, or "auto" (route each turn; the default with --skills)')
     .addOption(dtypeOption())
+    .addOption(prefillDtypeOption())
     .option('--max-tokens <n>', 'most new tokens per reply', positiveIntFlag, 256)
     .option('--temperature <t>', '0 = greedy', numberFlag, 0.7)
     .option('--seed <n>', 'random seed', nonNegativeIntFlag)
     .option('--threads <n>', 'intra-op threads', positiveIntFlag)
     .action(async (flags: ChatFlags) => {
-      const loadOptions = { dtype: flags.dtype, intraOpNumThreads: flags.threads, onProgress: loadProgressBar() };
+      const loadOptions = { dtype: flags.dtype, prefillDtype: flags.prefillDtype, intraOpNumThreads: flags.threads, onProgress: loadProgressBar() };
       let session: ChatSession;
       let dispose: () => Promise<void>;
       const write = (text: string) => void process.stdout.write(text);

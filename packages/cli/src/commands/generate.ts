@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
-import { MODEL_DTYPES, loadModel } from '@plugboard/core';
+import { loadModel } from '@plugboard/core';
+import type { MODEL_DTYPES } from '@plugboard/core';
 import type { Prompt } from '@plugboard/core';
 import { SkillRegistry } from '@plugboard/skills';
 import { loadModelForSkills } from '@plugboard/router';
 import { modelArg } from '../model-arg.ts';
+import { dtypeOption, prefillDtypeOption } from '../flags/dtype-option.ts';
 import { intFlag, nonNegativeIntFlag, numberFlag, positiveIntFlag } from '../flags/number-flags.ts';
 import { loadProgressBar } from '../load-progress-bar.ts';
 
@@ -14,6 +15,7 @@ interface GenerateFlags {
   chat?: boolean;
   system?: string;
   dtype: (typeof MODEL_DTYPES)[number];
+  prefillDtype?: (typeof MODEL_DTYPES)[number];
   maxTokens: number;
   temperature: number;
   topK: number;
@@ -37,7 +39,8 @@ export function registerGenerate(program: Command): void {
     .requiredOption('--prompt <text>', 'the prompt')
     .option('--chat', 'wrap the prompt as a user message with the chat template')
     .option('--system <text>', 'system message (implies --chat)')
-    .addOption(new Option('--dtype <dtype>', 'compute precision').choices(MODEL_DTYPES).default('fp32'))
+    .addOption(dtypeOption())
+    .addOption(prefillDtypeOption())
     .option('--max-tokens <n>', 'maximum new tokens', positiveIntFlag, 128)
     .option('--temperature <t>', '0 = greedy', numberFlag, 0.7)
     .option('--top-k <k>', '0 = off', nonNegativeIntFlag, 0)
@@ -50,7 +53,7 @@ export function registerGenerate(program: Command): void {
     .option('--skill <dir>', 'a skill package folder: its adapter is loaded into a bank slot and generates')
     .option('--no-prepack', 'read fp32 weights in place from the cached graph: loads several times faster, fp32 matmuls a little slower')
     .action(async (flags: GenerateFlags) => {
-      const loadOptions = { dtype: flags.dtype, intraOpNumThreads: flags.threads, prepackWeights: flags.prepack, onProgress: loadProgressBar() };
+      const loadOptions = { dtype: flags.dtype, prefillDtype: flags.prefillDtype, intraOpNumThreads: flags.threads, prepackWeights: flags.prepack, onProgress: loadProgressBar() };
       const registry = new SkillRegistry();
       const skill = flags.skill === undefined ? null : registry.add(flags.skill);
       const modelDir = await modelArg(flags.model);

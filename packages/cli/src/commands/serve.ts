@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
-import { MODEL_DTYPES } from '@plugboard/core';
+import type { MODEL_DTYPES } from '@plugboard/core';
 import { readServeConfig, serve } from '@plugboard/server';
+import { dtypeOption, prefillDtypeOption } from '../flags/dtype-option.ts';
 import { nonNegativeIntFlag, positiveIntFlag } from '../flags/number-flags.ts';
 
 interface ServeFlags {
@@ -11,6 +11,7 @@ interface ServeFlags {
   port: number;
   host: string;
   dtype: (typeof MODEL_DTYPES)[number];
+  prefillDtype?: (typeof MODEL_DTYPES)[number];
   slots?: number;
   maxLoraRank?: number;
 }
@@ -24,7 +25,8 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'serve.json: tenants, canary rollouts, limits (reloaded on SIGHUP)')
     .option('--port <n>', 'port (0: any free one)', nonNegativeIntFlag, 8000)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .addOption(new Option('--dtype <dtype>', 'compute precision').choices(MODEL_DTYPES).default('fp32'))
+    .addOption(dtypeOption())
+    .addOption(prefillDtypeOption())
     .option('--slots <n>', 'adapter slots besides the base (default: one per skill version)', positiveIntFlag)
     .option('--max-lora-rank <n>', 'largest LoRA rank a skill loaded later may have', positiveIntFlag)
     .action(async (flags: ServeFlags) => {
@@ -33,6 +35,7 @@ export function registerServe(program: Command): void {
         model: flags.model,
         skills: flags.skills,
         dtype: flags.dtype,
+        ...(flags.prefillDtype === undefined ? {} : { prefillDtype: flags.prefillDtype }),
         port: flags.port,
         host: flags.host,
         ...(config === undefined ? {} : { config }),

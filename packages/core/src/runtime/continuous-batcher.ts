@@ -163,7 +163,7 @@ export class ContinuousBatcher {
         entry.cache.reserve((entry.cache.lengths[0] as number) + tokens.length);
       }
       try {
-        const output = await runStep(this.host.session, entry.cache, [{ tokens: tokens.slice(start, end), adapterSlot, adapterMask: adapterMask?.slice(start, end) }], this.host.slotFeeds());
+        const output = await runStep(this.host.prefillSession, entry.cache, [{ tokens: tokens.slice(start, end), adapterSlot, adapterMask: adapterMask?.slice(start, end) }], this.host.slotFeeds());
         entry.prefilledTokens = end;
         if (end < tokens.length) continue;
         this.prefilling.shift();

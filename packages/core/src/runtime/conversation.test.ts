@@ -57,6 +57,7 @@ function recordingHost(): { host: GenerationHost; logits: Float32Array[] } {
     config: model.config,
     tokenizer: model.tokenizer,
     session,
+    prefillSession: session,
     events: model.events,
     contextLength: model.contextLength,
     prefillChunkTokens: model.prefillChunkTokens,
@@ -228,19 +229,17 @@ describe('conversation: prefix sharing across skills', () => {
     const recorder = recordingHost();
     let failNext = false;
     const session = recorder.host.session;
-    const flaky: GenerationHost = {
-      ...recorder.host,
-      session: new Proxy(session, {
-        get(target, property) {
-          if (property === 'run' && failNext) {
-            failNext = false;
-            return () => Promise.reject(new Error('simulated kernel failure'));
-          }
-          const value: unknown = Reflect.get(target, property);
-          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        },
-      }),
-    };
+    const failing = new Proxy(session, {
+      get(target, property) {
+        if (property === 'run' && failNext) {
+          failNext = false;
+          return () => Promise.reject(new Error('simulated kernel failure'));
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const flaky: GenerationHost = { ...recorder.host, session: failing, prefillSession: failing };
     const conversation = new Conversation(flaky);
     await conversation.send(tokens(6, 15), { ...greedy, maxTokens: 3, adapter: A, mode: 'full' }).result;
     const before = { tokens: conversation.tokens, spans: conversation.spans, kv: cachedKv(conversation), lastTurn: conversation.lastTurn };

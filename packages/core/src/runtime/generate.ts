@@ -44,6 +44,8 @@ export interface GenerationHost {
   config: ModelConfig;
   tokenizer: Tokenizer;
   session: InferenceSession;
+  /** what prompts are prefilled with (a graph at another precision), else `session` */
+  prefillSession: InferenceSession;
   events: ModelEventEmitter;
   contextLength: number;
   /** most tokens per prefill run (longer prompts go in chunks) */
@@ -120,7 +122,7 @@ async function* generationLoop(
     rows.map((row, i) => ({ tokens: tokensOf(row, i), adapterSlot: requests[i]?.adapterSlot ?? 0, adapterMask: masks?.[i] }));
 
   const prefillRows = stepRows((_, i) => requests[i]?.tokens as number[], requests.map((r) => r.adapterMask));
-  let output: StepOutput = await prefill(host.session, cache, prefillRows, slots, { chunkTokens: host.prefillChunkTokens, beforeRun: checkAbort });
+  let output: StepOutput = await prefill(host.prefillSession, cache, prefillRows, slots, { chunkTokens: host.prefillChunkTokens, beforeRun: checkAbort });
   const prefillDone = performance.now();
   let decodeSteps = 0;
 

@@ -62,6 +62,8 @@ export class Model implements GenerationHost {
     readonly events: ModelEventEmitter = new ModelEventEmitter(),
     /** Frobenius norm of each base weight (HF name), measured when the graph was built: adapters are bounded against them */
     readonly baseWeightNorms: ReadonlyMap<string, number> = new Map(),
+    /** the session prompts are prefilled with (options.prefillDtype's graph), else `session` */
+    readonly prefillSession: ort.InferenceSession = session,
   ) {
     this.slotTensors = slots.size === 0 ? null : Object.fromEntries([...slots].map(([name, t]) => [name, new ort.Tensor('float32', t.data, t.dims)]));
   }
@@ -158,6 +160,7 @@ export class Model implements GenerationHost {
 
   async dispose(): Promise<void> {
     await (await this.allLogits?.catch(() => null))?.dispose();
+    if (this.prefillSession !== this.session) await this.prefillSession.release();
     await this.session.release();
   }
 
@@ -221,31 +224,37 @@ export async function loadModel(idOrDir: string, options: LoadModelOptions & Loa
   // a GGUF's Q4_0/Q8_0 blocks are taken over as they are when the build quantizes at their block size
   const source: WeightSource = weights;
   const buildOptions = buildOptionsFor(resolved, (bits) => source.quantizedBlockSize?.(bits));
+  // the prefill graph: the same graph at another precision, with the host's int8 kernel
+  const prefillOptions =
+    resolved.prefillDtype === undefined || resolved.prefillDtype === resolved.dtype
+      ? null
+      : buildOptionsFor({ ...resolved, dtype: resolved.prefillDtype, int8Kernel: 'auto' }, (bits) => source.quantizedBlockSize?.(bits));
+  let prefillGraphPath: string | undefined;
   let graph;
   let progress: LoadProgressReporter;
   try {
     validateWeights(weights, config, { ignoreUnexpected: resolved.ignoreUnexpectedWeights });
     progress = new LoadProgressReporter(weights, [...(onProgress ? [onProgress] : []), ...(events ? [(p: LoadProgress) => events.emit('model:progress', p)] : [])]);
     const fingerprint = weights.fingerprint();
-    const key = graphCacheKey(config, fingerprint, buildOptions);
     // checked (finite) and measured while the build reads them; a cached graph was built from the same bytes
     const checked = new CheckedWeights(weights, progress.tensorRead);
-    const built = await cachedGraph(cacheDir, key, () => buildInferenceGraph(config, checked, buildOptions), {
-      stamp: () => ({ dir, config, buildOptions, weightNorms: Object.fromEntries(checked.norms) }),
-      force: resolved.rebuild,
-    });
+    const cached = (options: InferenceBuildOptions) =>
+      cachedGraph(cacheDir, graphCacheKey(config, fingerprint, options), () => buildInferenceGraph(config, checked, options), {
+        stamp: () => ({ dir, config, buildOptions: options, weightNorms: Object.fromEntries(checked.norms) }),
+        force: resolved.rebuild,
+      });
+    const built = await cached(buildOptions);
     graph = { ...built, fingerprint, weightNorms: weightNormsOf(built.stamp) };
+    if (prefillOptions !== null) prefillGraphPath = (await cached(prefillOptions)).modelPath;
   } finally {
     weights.close();
   }
   progress.phase('session');
-  const session = await createSession(graph.modelPath, {
-    intraOpNumThreads: resolved.intraOpNumThreads,
-    graphOptimizationLevel: resolved.graphOptimizationLevel,
-    config: resolved.sessionConfig,
-  });
+  const sessionOptions = { intraOpNumThreads: resolved.intraOpNumThreads, graphOptimizationLevel: resolved.graphOptimizationLevel, config: resolved.sessionConfig };
+  const session = await createSession(graph.modelPath, sessionOptions);
+  const prefillSession = prefillGraphPath === undefined ? session : await createSession(prefillGraphPath, sessionOptions);
   const slots = buildOptions.adapters ? zeroSlotTensors(config, buildOptions.adapters) : new Map<string, SlotTensor>();
-  const model = new Model(dir, config, tokenizer, session, buildOptions, resolved, graph.modelPath, graph.fingerprint, slots, events, graph.weightNorms);
+  const model = new Model(dir, config, tokenizer, session, buildOptions, resolved, graph.modelPath, graph.fingerprint, slots, events, graph.weightNorms, prefillSession);
   progress.phase('ready');
   model.events.emit('model:load', { dir, ms: performance.now() - started, fromCache: graph.fromCache, graphPath: graph.modelPath });
   return model;

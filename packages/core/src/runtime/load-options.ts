@@ -40,6 +40,14 @@ export const LoadModelOptionsSchema = z.object({
    * part of the graph cache key
    */
   int8Kernel: z.enum(['auto', 'nbits', 'dynamic']).default('nbits'),
+  /**
+   * prefill prompts with a second graph at this precision while decode runs
+   * at `dtype`: e.g. an int4 model (int4 decode, bandwidth-bound at M = 1)
+   * prefilled by int8 weights on the host's int8 GEMM (`int8Kernel` auto:
+   * DynamicQuantizeMatMul on VNNI/AMX hosts, see bench:runtime). Both graphs
+   * stay in memory; the first token is sampled from the prefill graph's logits
+   */
+  prefillDtype: z.enum(MODEL_DTYPES).optional(),
   /** extra ORT session config entries, e.g. {"session.disable_prepacking": "1"} */
   sessionConfig: z.record(z.string(), z.string()).optional(),
 });

@@ -1,4 +1,4 @@
-import { createAdapterBank, loadModel } from '@plugboard/core';
+import { MODEL_DTYPES, createAdapterBank, loadModel } from '@plugboard/core';
 import type { LoraModule } from '@plugboard/core';
 import { z } from 'zod';
 import { SkillCatalog } from '../catalog/skill-catalog.ts';
@@ -9,7 +9,9 @@ import type { ModelHostParts } from './model-host.ts';
 export const LocalHostOptionsSchema = z.strictObject({
   model: z.string().min(1),
   skills: z.string().min(1),
-  dtype: z.enum(['fp32', 'int8', 'int4']).default('fp32'),
+  dtype: z.enum(MODEL_DTYPES).default('fp32'),
+  /** prefill prompts at this precision (loadModel's prefillDtype) */
+  prefillDtype: z.enum(MODEL_DTYPES).optional(),
   /** adapter slots besides the base's slot 0 (default: one per skill version, at least 1) */
   slots: z.number().int().positive().optional(),
   /** the largest LoRA rank a skill loaded later may have (default: the largest among the skills) */
@@ -28,6 +30,7 @@ export async function createHost(input: unknown): Promise<ModelHostParts> {
   const rank = options.maxRank ?? Math.max(8, ...lora.map((s) => s.adapter.rank));
   const model = await loadModel(options.model, {
     dtype: options.dtype,
+    prefillDtype: options.prefillDtype,
     hiddenStates: true,
     adapters: { slots: 1 + (options.slots ?? Math.max(1, skills.length)), lora: { rank, modules: modules.length > 0 ? modules : ['q', 'v'] } },
   });
