@@ -7,6 +7,7 @@
  * - routing: top-1 accuracy on the test users' messages; OOS recall on greetings and out-of-scope questions;
  * - per skill: field-exact accuracy (score.ts) of the base model alone, of the skill itself, and of the routed assistant;
  *   `oracle_routed` is the skill run through the same agent loop with every step routed to it, which is how `own` is measured;
+ *   `own_fields` / `routed_fields`: the share of those checks passed one by one (a tool argument, a JSON field, the citation);
  * - RAG: recall@3 of the section that holds the answer;
  * - tool calls: the share that parsed and validated under constrained decoding;
  * - step latency: route, adapter swap, TTFT after a skill switch (prefix reused) vs fresh, decode speed.
@@ -39,6 +40,9 @@ function testSet(name: string): TaskExample[] {
 }
 
 const mean = (xs: readonly number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+/** the share of single checks passed over a set (fields pooled, not averaged per example) */
+const fieldShare = (scores: readonly TaskScore[]) => sum(scores.map((s) => s.fields.right)) / sum(scores.map((s) => s.fields.total));
 /** null where there was nothing to measure (a skill that calls no tool), so JSON shows it as such. */
 const round = (x: number, digits = 3): number => (Number.isNaN(x) ? (null as unknown as number) : Number(x.toFixed(digits)));
 
@@ -84,7 +88,7 @@ for (const e of sets.hr) {
 }
 
 // task accuracy: base alone, own skill, routed assistant
-const skills: Record<string, { base: number; own: number; routed: number; oracle_routed: number; test_examples: number; tool_call_validity: number }> = {};
+const skills: Record<string, { base: number; own: number; routed: number; oracle_routed: number; own_fields: number; routed_fields: number; test_examples: number; tool_call_validity: number }> = {};
 const allRoutedCalls: TaskScore[] = [];
 for (const skill of SKILL_NAMES) {
   const examples = sets[skill].slice(0, limit);
@@ -97,13 +101,16 @@ for (const skill of SKILL_NAMES) {
     own: round(mean(own.map((s) => (s.correct ? 1 : 0)))),
     routed: round(mean(routed.map((s) => (s.correct ? 1 : 0)))),
     oracle_routed: round(mean(own.map((s) => (s.correct ? 1 : 0)))),
+    own_fields: round(fieldShare(own)),
+    routed_fields: round(fieldShare(routed)),
     test_examples: examples.length,
     tool_call_validity: round(mean(routed.filter((s) => s.toolCalls > 0).map((s) => (s.toolCallsValid ? 1 : 0)))),
   };
   console.error(`${skill}: ${JSON.stringify(skills[skill])}; e.g. ${own.find((s) => !s.correct)?.detail ?? '(all correct)'}`);
 }
 const smalltalk = await runAll(assistant.agent, sets.smalltalk.slice(0, limit));
-skills.base_fallback = { base: round(mean(smalltalk.map((s) => (s.correct ? 1 : 0)))), own: NaN, routed: round(mean(smalltalk.map((s) => (s.correct ? 1 : 0)))), oracle_routed: NaN, test_examples: smalltalk.length, tool_call_validity: NaN };
+const smalltalkRight = round(mean(smalltalk.map((s) => (s.correct ? 1 : 0))));
+skills.base_fallback = { base: smalltalkRight, own: NaN, routed: smalltalkRight, oracle_routed: NaN, own_fields: NaN, routed_fields: round(fieldShare(smalltalk)), test_examples: smalltalk.length, tool_call_validity: NaN };
 
 const latency = await stepLatency(assistant);
 const report = {
@@ -161,7 +168,7 @@ function writeReport(r: typeof report): void {
       { name: 'routed assistant', values: names.map((n) => r.skills[n]?.routed ?? 0) },
     ] }),
   );
-  const rows = names.map((n) => { const s = r.skills[n]!; return `| ${n} | ${s.base} | ${s.own} | ${s.routed} | ${s.test_examples} | ${s.tool_call_validity} |`; });
+  const rows = names.map((n) => { const s = r.skills[n]!; return `| ${n} | ${s.base} | ${s.own} | ${s.routed} | ${s.own_fields} | ${s.routed_fields} | ${s.test_examples} | ${s.tool_call_validity} |`; });
   const l = r.step_latency;
   writeFileSync(
     join(SHIPPED.report, 'eval.md'),
@@ -172,8 +179,10 @@ function writeReport(r: typeof report): void {
       '',
       '![task accuracy](skills.svg)',
       '',
-      '| skill | base alone | own skill | routed | test examples | tool-call validity |',
-      '|---|---|---|---|---|---|',
+      'All-or-nothing task accuracy (every field right), then the share of single fields right (a tool argument, a JSON field, the citation; see score.ts).',
+      '',
+      '| skill | base alone | own skill | routed | fields right, own skill | fields right, routed | test examples | tool-call validity |',
+      '|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
       `Routing: top-1 ${r.routing_accuracy} on in-scope test messages, out-of-scope recall ${r.oos_recall}. Greetings/out of scope answered correctly by the base: ${r.skills.base_fallback?.routed}.`,
