@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TINY_SHAPES, writeFixtureModel } from '@plugboard/core/testing';
 import { codeMappingExamples } from '@plugboard/train';
+import { bytesFlag } from '../flags/number-flags.ts';
 import { runCliSync as runCli } from '../testing/run-cli.ts';
+import { adviceFor } from './advise.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'plugboard-advise-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -37,9 +39,10 @@ describe('plugboard advise and train --method auto', () => {
     expect(text.stdout).toContain('train with   plugboard train --method lora --rank 16');
 
     expect(runCli(['advise', '--base', base]).stderr).toContain('exactly one of --data FILE and --examples N');
-    expect(runCli(['advise', '--base', base, '--examples', '10', '--memory', '12XB']).stderr).toContain('"12XB" is not a size');
-    const tooSmall = runCli(['advise', '--base', base, '--examples', '10', '--memory', '1KiB']);
-    expect(tooSmall.code).toBe(1);
-    expect(tooSmall.stderr).toMatch(/no method fits .* \[INVALID_ARGUMENT\]/);
+    // in-process (each CLI start costs seconds): the size flag's parser and the refusal advise prints
+    expect(() => bytesFlag('12XB')).toThrow('"12XB" is not a size');
+    expect(() => adviceFor(base, 10, { skills: 1, memory: bytesFlag('1KiB'), updates: 'rare', deployment: 'hot-swap' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/no method fits/) }),
+    );
   });
 });
