@@ -70,8 +70,9 @@ function targets(): Target[] {
 }
 
 /** The int8 kernel a target runs: `auto` resolves as loadModel resolves it on this host. */
+const hostInt8Kernel = int8KernelFor(cpuFeatures());
 function resolvedKernel(target: Target): 'nbits' | 'dynamic' {
-  return target.int8Kernel === 'auto' ? int8KernelFor(cpuFeatures()) : target.int8Kernel;
+  return target.int8Kernel === 'auto' ? hostInt8Kernel : target.int8Kernel;
 }
 
 function child(target: Target, phase: 'build' | 'run'): Record<string, number> {
@@ -85,7 +86,7 @@ function child(target: Target, phase: 'build' | 'run'): Record<string, number> {
 }
 
 const runs = targets().map((target) => {
-  const label = `${target.name} ${target.dtype}${target.dtype === 'int8' ? ` (${resolvedKernel(target)})` : ''}${target.prepack ? '' : ' (no prepack)'}${target.prefillDtype ? ` + ${target.prefillDtype} prefill (${int8KernelFor(cpuFeatures())})` : ''}`;
+  const label = `${target.name} ${target.dtype}${target.dtype === 'int8' ? ` (${resolvedKernel(target)})` : ''}${target.prepack ? '' : ' (no prepack)'}${target.prefillDtype ? ` + ${target.prefillDtype} prefill (${hostInt8Kernel})` : ''}`;
   log(`${label}: first build`);
   const build = child(target, 'build');
   // the build just wrote the graph: flush it to disk first, or the write-back competes with the run
@@ -108,7 +109,7 @@ const models = runs.map(({ target, build, run }) => {
     name: target.name,
     dtype: target.dtype,
     ...(target.dtype === 'int8' ? { int8_kernel: resolvedKernel(target) } : {}),
-    ...(target.prefillDtype ? { prefill_dtype: target.prefillDtype, prefill_int8_kernel: int8KernelFor(cpuFeatures()) } : {}),
+    ...(target.prefillDtype ? { prefill_dtype: target.prefillDtype, prefill_int8_kernel: hostInt8Kernel } : {}),
     prepack_weights: target.prepack,
     prompt_tokens: target.promptTokens,
     new_tokens: target.newTokens,

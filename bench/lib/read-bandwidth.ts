@@ -1,6 +1,7 @@
 import { GraphBuilder, attr, createSession, runSession, serializeToBytes } from '@plugboard/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import * as ort from 'onnxruntime-node';
+import { round } from './bench-io.ts';
 
 /** Read bandwidth in GB/s by each probe, and the best of them (the bound decode is compared with). */
 export interface ReadBandwidth {
@@ -57,6 +58,5 @@ async function gemv(bytes: number, threads: number): Promise<number> {
 export async function measureReadBandwidth(bytes = 1024 ** 3, threads = 2): Promise<ReadBandwidth> {
   const reduce = await reduceSum(bytes, threads);
   const matvec = await gemv(bytes, threads);
-  const round = (x: number) => Number(x.toFixed(1));
-  return { reduce_sum_gbps: round(reduce), gemv_gbps: round(matvec), best_gbps: round(Math.max(reduce, matvec)) };
+  return { reduce_sum_gbps: round(reduce, 1), gemv_gbps: round(matvec, 1), best_gbps: round(Math.max(reduce, matvec), 1) };
 }
