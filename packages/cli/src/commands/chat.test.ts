@@ -1,9 +1,9 @@
-/** `plugboard chat` and `generate --skill`, driven as a user would: the CLI in a child process, lines piped to stdin. */
+/** `plugboard chat` and `generate --skill`: once as a user drives it (the CLI in a child process, lines piped to stdin), the rest in-process. */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../../../core/src/testing/test-helpers.ts';
 import { writeChatFixture } from '../testing/chat-fixture.ts';
-import { runCli } from '../testing/run-cli.ts';
+import { runCli, runCliInProcess } from '../testing/run-cli.ts';
 
 const STORIES = join(import.meta.dirname, '..', '..', '..', 'core', 'fixtures', 'stories260K');
 const tmp = useTempDir('chat-cli');
@@ -30,7 +30,7 @@ describe('plugboard chat', () => {
 
   it('routes turns between skills with --skills, /skill switches, bad input is reported and the chat goes on', async () => {
     const input = ['count the users in the sql table', '/skill poet', 'anything at all', '/skill nope', '/skill auto', 'write a haiku about autumn leaves', '/reset', '/stats', '/quit'];
-    const run = await runCli(['chat', '--model', fixture.modelDir, '--skills', fixture.skillsDir, '--temperature', '0', '--max-tokens', '5'], { input, env });
+    const run = await runCliInProcess(['chat', '--model', fixture.modelDir, '--skills', fixture.skillsDir, '--temperature', '0', '--max-tokens', '5'], { input, env });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/\[sql \(route confidence [01]\.\d\d, linear\) · \d+ tokens at [\d.]+ tok\/s/);
     expect(run.stdout).toMatch(/\[poet \(chosen\) · /);
@@ -41,7 +41,7 @@ describe('plugboard chat', () => {
   });
 
   it('refuses --skill without --skills with a clear message', async () => {
-    const run = await runCli(['chat', '--model', fixture.modelDir, '--skill', 'sql'], { input: ['/quit'], env });
+    const run = await runCliInProcess(['chat', '--model', fixture.modelDir, '--skill', 'sql'], { input: ['/quit'], env });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('--skill sql needs --skills DIR');
   });
@@ -50,7 +50,8 @@ describe('plugboard chat', () => {
 describe('plugboard generate --skill', () => {
   it('loads the skill\'s adapter into a bank slot and generates with it (other tokens than the base model)', async () => {
     const args = ['generate', '--model', fixture.modelDir, '--prompt', 'count the users', '--temperature', '0', '--max-tokens', '8'];
-    const [base, skilled] = await Promise.all([runCli(args, { env }), runCli([...args, '--skill', join(fixture.skillsDir, 'sql')], { env })]);
+    const base = await runCliInProcess(args, { env });
+    const skilled = await runCliInProcess([...args, '--skill', join(fixture.skillsDir, 'sql')], { env });
     expect(skilled.code, skilled.stderr).toBe(0);
     expect(skilled.stderr).toContain('[skill sql, slot 1 · ');
     expect(base.code, base.stderr).toBe(0);

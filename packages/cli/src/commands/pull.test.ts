@@ -1,27 +1,15 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TINY_SHAPES, writeFixtureModel } from '@plugboard/core/testing';
 import { fakeRepoFromFolder, startFakeHub } from '../../../core/src/hub/testing/fake-hub-server.ts';
+import { runCliInProcess } from '../testing/run-cli.ts';
 
-const run = promisify(execFile);
-const root = resolve(import.meta.dirname, '../../../..');
 const tmp = mkdtempSync(join(tmpdir(), 'plugboard-cli-pull-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Runs the plugboard CLI with `env` added; resolves with stdout/stderr and the exit code. */
-async function plugboard(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(join(root, 'node_modules/.bin/tsx'), [join(root, 'packages/cli/src/main.ts'), ...args], { env: { ...process.env, ...env }, cwd: root });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const plugboard = (args: string[], env: Record<string, string>) => runCliInProcess(args, { env });
 
 describe('plugboard pull', () => {
   it('pulls an id into HF_HUB_CACHE with a progress line per file, prints the snapshot folder; inspect takes the id; a missing repo exits 1 naming it', async () => {

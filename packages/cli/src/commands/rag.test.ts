@@ -1,26 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { TINY_SHAPES, ensureFixtureModel } from '@plugboard/core/testing';
+import { runCliInProcess } from '../testing/run-cli.ts';
 
-const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
-const run = promisify(execFile);
-
-/** Runs the real CLI in its own process; resolves with its output whatever its exit code. */
-async function plugboard(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, LANCEDB_LOG: 'error' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+/** `plugboard ...args` in-process (LanceDB's native log kept to errors). */
+const plugboard = (...args: string[]) => runCliInProcess(args, { env: { LANCEDB_LOG: 'error' } });
 
 const hitsSchema = z.array(
   z.object({

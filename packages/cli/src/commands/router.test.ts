@@ -6,25 +6,25 @@ import { loadModel } from '@plugboard/core';
 import { PlugboardEmbeddings, loadRouterFile, runRouterEval } from '@plugboard/router';
 import { TINY_SHAPES, ensureFixtureModel, writeFixtureModel } from '@plugboard/core/testing';
 import { writeFixtureSkill } from '@plugboard/skills/testing';
-import { runCliSync } from '../testing/run-cli.ts';
+import { runCliInProcess } from '../testing/run-cli.ts';
 
-const cli = (...args: string[]) => runCliSync(args);
+const cli = (...args: string[]) => runCliInProcess(args);
 
 describe('plugboard router', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cli-router-'));
   const set = join(dir, 'set');
 
-  it('fits a router file and evaluates at a named operating point with the trade-off curve', () => {
-    expect(cli('router', 'dataset', '--out', set, '--seed', '5').code).toBe(0);
+  it('fits a router file and evaluates at a named operating point with the trade-off curve', async () => {
+    expect((await cli('router', 'dataset', '--out', set, '--seed', '5')).code).toBe(0);
     const oos = join(dir, 'oos.txt');
     writeFileSync(oos, 'what is the capital of france\n{"text": "tell me a joke about cats"}\n\n');
-    const fit = cli('router', 'fit', '--routes', join(set, 'routes.json'), '--out-of-scope', oos, '--out', join(dir, 'router.json'));
+    const fit = await cli('router', 'fit', '--routes', join(set, 'routes.json'), '--out-of-scope', oos, '--out', join(dir, 'router.json'));
     expect(fit.code, fit.stderr).toBe(0);
     expect(JSON.parse(fit.stdout).routes).toHaveLength(10);
     expect(JSON.parse(readFileSync(join(dir, 'router.json'), 'utf8')).format).toBe('plugboard-router');
 
     const curveSvg = join(dir, 'curve.svg');
-    const evaluated = cli('router', 'eval', '--routes', join(set, 'routes.json'), '--data', join(set, 'test.jsonl'), '--target-oos-recall', '0.6', '--curve-svg', curveSvg);
+    const evaluated = await cli('router', 'eval', '--routes', join(set, 'routes.json'), '--data', join(set, 'test.jsonl'), '--target-oos-recall', '0.6', '--curve-svg', curveSvg);
     expect(evaluated.code, evaluated.stderr).toBe(0);
     const result = JSON.parse(evaluated.stdout);
     expect(result.calibration.calibration.threshold).toBeGreaterThan(0);
@@ -32,13 +32,13 @@ describe('plugboard router', () => {
     expect(existsSync(curveSvg)).toBe(true);
   });
 
-  it('refuses operating points that are not fractions and malformed out-of-scope files', () => {
-    const bad = cli('router', 'eval', '--routes', join(set, 'routes.json'), '--data', join(set, 'test.jsonl'), '--target-oos-recall', '2');
+  it('refuses operating points that are not fractions and malformed out-of-scope files', async () => {
+    const bad = await cli('router', 'eval', '--routes', join(set, 'routes.json'), '--data', join(set, 'test.jsonl'), '--target-oos-recall', '2');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/not a fraction/);
     const oos = join(dir, 'bad-oos.jsonl');
     writeFileSync(oos, '{"txt": 1}\n');
-    const malformed = cli('router', 'fit', '--routes', join(set, 'routes.json'), '--out-of-scope', oos, '--out', join(dir, 'r2.json'));
+    const malformed = await cli('router', 'fit', '--routes', join(set, 'routes.json'), '--out-of-scope', oos, '--out', join(dir, 'r2.json'));
     expect(malformed.code).toBe(1);
     expect(malformed.stderr).toMatch(/bad-oos.jsonl:1.*\[DATA_INVALID\]/);
   });
@@ -55,10 +55,10 @@ describe('plugboard router', () => {
     const file = join(dir, 'more-oos.txt');
     writeFileSync(file, 'what is the capital of germany\nwho is the king of sweden\nwho wrote hamlet\n');
 
-    const withManifests = cli('router', 'fit', '--skills', skills, '--out', join(dir, 'skills-router.json'));
+    const withManifests = await cli('router', 'fit', '--skills', skills, '--out', join(dir, 'skills-router.json'));
     expect(withManifests.code, withManifests.stderr).toBe(0);
     expect(JSON.parse(withManifests.stdout).outOfScope).toBe(12);
-    const merged = cli('router', 'fit', '--skills', skills, '--out-of-scope', file, '--out', join(dir, 'merged-router.json'));
+    const merged = await cli('router', 'fit', '--skills', skills, '--out-of-scope', file, '--out', join(dir, 'merged-router.json'));
     expect(merged.code, merged.stderr).toBe(0);
     // 12 from the manifests + 2 new from the file (its "who wrote hamlet" is a manifest's already)
     expect(JSON.parse(merged.stdout).outOfScope).toBe(14);
@@ -67,7 +67,7 @@ describe('plugboard router', () => {
     const bare = join(dir, 'bare-skills');
     writeFixtureSkill(join(bare, 'sql'), { config, name: 'sql', examples: sql });
     writeFixtureSkill(join(bare, 'weather'), { config, name: 'weather', examples: weather });
-    expect(cli('router', 'fit', '--skills', bare, '--out', join(dir, 'bare-router.json')).code).toBe(0);
+    expect((await cli('router', 'fit', '--skills', bare, '--out', join(dir, 'bare-router.json'))).code).toBe(0);
 
     // the issue's example: a bare router sends it to a skill; the manifests' examples teach it "none"
     const question = 'What is the capital of France?';
@@ -99,7 +99,7 @@ describe('plugboard router', () => {
     writeFileSync(routesFile, JSON.stringify({ routes, outOfScope }));
     writeFileSync(dataFile, data.map((d) => JSON.stringify(d)).join('\n'));
 
-    const run = cli('router', 'eval', '--routes', routesFile, '--data', dataFile, '--strategy', 'embedding', '--model', model.dir);
+    const run = await cli('router', 'eval', '--routes', routesFile, '--data', dataFile, '--strategy', 'embedding', '--model', model.dir);
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result.strategy).toBe('embedding');
@@ -118,16 +118,16 @@ describe('plugboard router', () => {
     }
   });
 
-  it('refuses --strategy embedding without --model, --model for another strategy, and embedding router files', () => {
+  it('refuses --strategy embedding without --model, --model for another strategy, and embedding router files', async () => {
     const routesFile = join(dir, 'embedding-routes.json');
     const dataFile = join(dir, 'embedding-data.jsonl');
-    const noModel = cli('router', 'eval', '--routes', routesFile, '--data', dataFile, '--strategy', 'embedding');
+    const noModel = await cli('router', 'eval', '--routes', routesFile, '--data', dataFile, '--strategy', 'embedding');
     expect(noModel.code).toBe(1);
     expect(noModel.stderr).toMatch(/--model DIR.*\[INVALID_ARGUMENT\]/);
-    const stray = cli('router', 'eval', '--routes', routesFile, '--data', dataFile, '--model', join(dir, 'embedding-model'));
+    const stray = await cli('router', 'eval', '--routes', routesFile, '--data', dataFile, '--model', join(dir, 'embedding-model'));
     expect(stray.code).toBe(1);
     expect(stray.stderr).toMatch(/--model is for --strategy embedding.*\[INVALID_ARGUMENT\]/);
-    const fit = cli('router', 'fit', '--routes', routesFile, '--strategy', 'embedding', '--out', join(dir, 'embedding-router.json'));
+    const fit = await cli('router', 'fit', '--routes', routesFile, '--strategy', 'embedding', '--out', join(dir, 'embedding-router.json'));
     expect(fit.code).toBe(1);
     expect(fit.stderr).toMatch(/router files store linear routers only.*\[UNSUPPORTED_FEATURE\]/);
     expect(existsSync(join(dir, 'embedding-router.json'))).toBe(false);

@@ -2,14 +2,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '@plugboard/core';
 import type { LogprobsResult } from '@plugboard/core';
-import { runCli } from '../testing/run-cli.ts';
+import { runCliInProcess } from '../testing/run-cli.ts';
 
 const STORIES = join(import.meta.dirname, '..', '..', '..', 'core', 'fixtures', 'stories260K');
 const text = 'Once upon a time, there was a little girl';
 
 describe('plugboard score', () => {
   it('--json prints the same log-probabilities as model.logprobs on stories260K', async () => {
-    const run = await runCli(['score', '--model', STORIES, '--text', text, '--top-k', '3', '--json']);
+    const run = await runCliInProcess(['score', '--model', STORIES, '--text', text, '--top-k', '3', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const printed = JSON.parse(run.stdout) as LogprobsResult;
     const model = await loadModel(STORIES);
@@ -26,10 +26,10 @@ describe('plugboard score', () => {
   });
 
   it('refuses a malformed --top-k and a one-token text with a clear message', async () => {
-    const badFlag = await runCli(['score', '--model', STORIES, '--text', text, '--top-k', '1.5']);
+    const badFlag = await runCliInProcess(['score', '--model', STORIES, '--text', text, '--top-k', '1.5']);
     expect(badFlag.code).not.toBe(0);
     expect(badFlag.stderr).toContain('not an integer');
-    const short = await runCli(['score', '--model', STORIES, '--text', '']);
+    const short = await runCliInProcess(['score', '--model', STORIES, '--text', '']);
     expect(short.code).toBe(1);
     expect(short.stderr).toContain('[INVALID_ARGUMENT]');
   });
