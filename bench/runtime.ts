@@ -1,5 +1,5 @@
 /**
- * pnpm bench:runtime [--model DIR] [--dtype fp32|int4|int8] [--prefill-dtype int8] [--int8-kernel auto|nbits|dynamic] [--no-prepack]
+ * pnpm bench:runtime [--model DIR] [--dtype fp32|int4|int8] [--prefill-dtype int8] [--int8-kernel auto|nbits|dynamic] [--no-prepack] [--quant-block-size N] [--attention gqa|matmul] [--llama-cpp]
  *
  * Without --model: the tiny fixture (fp32) and a random model with
  * Qwen2.5-0.5B's exact shapes at fp32 (weights prepacked by ORT, the
@@ -9,6 +9,9 @@
  * the kernel features it has, so figures compare only within one host. Each model is measured in
  * child processes: a first build (graph from HF weights), then a run from
  * the graph cache (load, 512-token prefill, 128 greedy tokens).
+ * `--llama-cpp`: each row also runs llama.cpp (node-llama-cpp, installed on
+ * first use under .cache/llama-cpp) on a GGUF of the same weights — Q4_0 for
+ * int4, Q8_0 for int8, F32 for fp32 — and reports our/their ratios.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -19,6 +22,7 @@ import type { ModelDType } from '@plugboard/core';
 import { log, parseFlags, printResult, round } from './lib/bench-io.ts';
 import { decodeBytesPerToken } from './lib/decode-bytes.ts';
 import { measureReadBandwidth } from './lib/read-bandwidth.ts';
+import { GGUF_TYPE_FOR, ensureGguf, ensureNodeLlamaCpp } from './lib/llama-cpp.ts';
 import { referenceMaxAbsDiff } from './lib/reference-diff.ts';
 
 const flags = parseFlags(process.argv.slice(2));
@@ -81,8 +85,32 @@ function child(target: Target, phase: 'build' | 'run'): Record<string, number> {
   if (!target.prepack) args.push('--no-prepack');
   args.push('--int8-kernel', target.int8Kernel);
   if (target.prefillDtype) args.push('--prefill-dtype', target.prefillDtype);
+  if (flags['quant-block-size']) args.push('--quant-block-size', flags['quant-block-size']);
+  if (flags.attention) args.push('--attention', flags.attention);
   const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
   return JSON.parse(out) as Record<string, number>;
+}
+
+/**
+ * `--llama-cpp`: llama.cpp on the same weights at the matching precision
+ * (Q4_0 / Q8_0 / F32), measured right after our run of that precision, once
+ * per model and precision.
+ */
+const withLlamaCpp = flags['llama-cpp'] !== undefined;
+if (withLlamaCpp) ensureNodeLlamaCpp();
+const llamaCppRuns = new Map<string, Record<string, number | string>>();
+function llamaCpp(target: Target): Record<string, number | string> {
+  const key = `${target.dir}:${target.dtype}`;
+  const known = llamaCppRuns.get(key);
+  if (known) return known;
+  const gguf = ensureGguf(target.dir, target.dtype, join(modelsDir, 'gguf'));
+  log(`llama.cpp ${GGUF_TYPE_FOR[target.dtype]}: load, prefill ${target.promptTokens}, decode ${target.newTokens}`);
+  const args = ['--import', 'tsx', join(import.meta.dirname, 'llama-cpp-model.ts'), '--gguf', gguf, '--vocab-size', String(readModelConfig(target.dir).vocabSize)];
+  args.push('--threads', threads, '--prompt-tokens', String(target.promptTokens), '--new-tokens', String(target.newTokens));
+  const run = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 })) as Record<string, number | string>;
+  const result = { gguf_type: GGUF_TYPE_FOR[target.dtype], ...run };
+  llamaCppRuns.set(key, result);
+  return result;
 }
 
 const runs = targets().map((target) => {
@@ -92,7 +120,8 @@ const runs = targets().map((target) => {
   // the build just wrote the graph: flush it to disk first, or the write-back competes with the run
   execFileSync('sync');
   log(`${label}: load from cache, prefill ${target.promptTokens}, decode ${target.newTokens}`);
-  return { target, build, run: child(target, 'run') };
+  const run = child(target, 'run');
+  return { target, build, run, ...(withLlamaCpp ? { llama: llamaCpp(target) } : {}) };
 });
 // measured after the children, whose peak RSS would otherwise include this 1 GiB
 log('measuring read bandwidth (ReduceSum and an fp32 GEMV over 1 GiB)');
@@ -100,7 +129,7 @@ const probes = await measureReadBandwidth(1024 ** 3, Number(threads));
 const bandwidth = probes.best_gbps;
 log(`read bandwidth ${JSON.stringify(probes)}`);
 
-const models = runs.map(({ target, build, run }) => {
+const models = runs.map(({ target, build, run, llama }) => {
   const info = inspectModel(target.dir);
   const bytesPerToken = decodeBytesPerToken(info.config, target.dtype, target.promptTokens + target.newTokens / 2);
   // a prefill graph holds its own copy of the weights
@@ -111,6 +140,8 @@ const models = runs.map(({ target, build, run }) => {
     ...(target.dtype === 'int8' ? { int8_kernel: resolvedKernel(target) } : {}),
     ...(target.prefillDtype ? { prefill_dtype: target.prefillDtype, prefill_int8_kernel: hostInt8Kernel } : {}),
     prepack_weights: target.prepack,
+    attention: flags.attention ?? 'gqa',
+    ...(flags['quant-block-size'] && target.dtype !== 'fp32' ? { quant_block_size: Number(flags['quant-block-size']) } : {}),
     prompt_tokens: target.promptTokens,
     new_tokens: target.newTokens,
     model_bytes: modelBytes,
@@ -126,6 +157,13 @@ const models = runs.map(({ target, build, run }) => {
     decode_tokens_per_s: run.decode_tokens_per_s,
     bandwidth_bound_tokens_per_s: round((bandwidth * 1e9) / bytesPerToken),
     decode_vs_bound: round((run.decode_tokens_per_s as number) / ((bandwidth * 1e9) / bytesPerToken), 2),
+    ...(llama
+      ? {
+          llama_cpp: llama,
+          prefill_vs_llama_cpp: round((run.prefill_tokens_per_s as number) / (llama.prefill_tokens_per_s as number)),
+          decode_vs_llama_cpp: round((run.decode_tokens_per_s as number) / (llama.decode_tokens_per_s as number)),
+        }
+      : {}),
   };
 });
 
