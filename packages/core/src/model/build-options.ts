@@ -38,6 +38,16 @@ export const InferenceBuildOptionsSchema = z.object({
    * second copy, at some fp32 matmul speed. Quantized weights are unaffected.
    */
   prepackWeights: z.boolean().default(true),
+  /**
+   * `gqa`: com.microsoft GroupQueryAttention. `matmul`: scores, softmax and
+   * context from FusedMatMul/Softmax/MatMul over the cache where it lies.
+   * CPU GQA, given a past that is not its present buffer (onnxruntime-node
+   * cannot bind one to the other), zeroes the whole present and copies the
+   * past once per query head, so its cost grows with query heads × cache
+   * capacity; `matmul` reads each cached key and value once. Sliding-window
+   * models always use `gqa` (its local window).
+   */
+  attention: z.enum(['gqa', 'matmul']).default('gqa'),
   /** positions the graph serves (sizes the rotary table); null = the config's max_position_embeddings */
   contextLength: z.number().int().positive().nullable().default(null),
 });

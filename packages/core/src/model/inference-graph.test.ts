@@ -22,12 +22,12 @@ import { buildInferenceGraph } from './inference-graph.ts';
 const tmp = useTempDir('inference-graph');
 let counter = 0;
 
-function graphOf(fixture: FixtureOptionsInput, adapters: AdapterSlotLayout | null = null, prepackWeights = true, contextLength: number | null = null): Graph {
+function graphOf(fixture: FixtureOptionsInput, adapters: AdapterSlotLayout | null = null, prepackWeights = true, contextLength: number | null = null, attention: 'gqa' | 'matmul' = 'gqa'): Graph {
   const dir = join(tmp, `model-${counter++}`);
   writeFixtureModel(dir, { ...TINY_SHAPES, seed: 3, ...fixture });
   const weights = openWeights(dir);
   try {
-    return buildInferenceGraph(readModelConfig(dir), weights, { quantization: null, adapters, hiddenStates: false, logits: 'last', prepackWeights, contextLength });
+    return buildInferenceGraph(readModelConfig(dir), weights, { quantization: null, adapters, hiddenStates: false, logits: 'last', prepackWeights, contextLength, attention });
   } finally {
     weights.close();
   }
@@ -41,6 +41,20 @@ function packedPerLayer(graph: Graph): boolean[] {
 const splits = (graph: Graph) => graph.nodes.filter((n) => n.op === 'Split').length;
 
 describe('inference graph structure', () => {
+  it("attention 'matmul': no GroupQueryAttention and no present.* outputs, just this run's kv_appended.*; a sliding window keeps GQA", () => {
+    const graph = graphOf({ architecture: 'qwen2' }, null, true, null, 'matmul');
+    const ops = graph.nodes.map((n) => n.op);
+    expect(ops).not.toContain('GroupQueryAttention');
+    const fusedMatMuls = (g: Graph) => g.nodes.filter((n) => n.op === 'FusedMatMul').length;
+    // two per layer (scores against the past and against this run's keys) on top of the head's
+    expect(fusedMatMuls(graph) - fusedMatMuls(graphOf({ architecture: 'qwen2' }))).toBe(2 * TINY_SHAPES.numLayers);
+    const outputs = graph.outputs.map((o) => o.name);
+    expect(outputs.filter((name) => name.startsWith('present.'))).toEqual([]);
+    expect(outputs.filter((name) => name.startsWith('kv_appended.'))).toHaveLength(2 * TINY_SHAPES.numLayers);
+    const windowed = graphOf({ architecture: 'mistral', slidingWindow: 4 }, null, true, null, 'matmul');
+    expect(windowed.nodes.filter((n) => n.op === 'GroupQueryAttention')).toHaveLength(TINY_SHAPES.numLayers);
+  });
+
   it('qwen2 (q/k/v biases): every layer feeds GQA packed, and nothing is split', () => {
     const graph = graphOf({ architecture: 'qwen2' });
     expect(packedPerLayer(graph)).toEqual(new Array<boolean>(TINY_SHAPES.numLayers).fill(true));

@@ -11,7 +11,8 @@ import type { AdapterContext } from '../adapters/slot-context.ts';
 import { slotTensorSpecs } from './adapter-slots.ts';
 import { activate } from './activate.ts';
 import { addSlotBottleneck } from '../adapters/bottleneck/bottleneck-ops.ts';
-import type { InferenceBuildOptions } from './build-options.ts';
+import { InferenceBuildOptionsSchema } from './build-options.ts';
+import type { InferenceBuildOptions, InferenceBuildOptionsInput } from './build-options.ts';
 import { concatenated, fusedProjection, inPlaceMatMul, projection } from './projection.ts';
 import { rotaryTables } from './rotary-tables.ts';
 
@@ -40,14 +41,33 @@ export const GRAPH_OUTPUTS = {
  * ops (GroupQueryAttention with KV cache, (Skip)SimplifiedLayerNormalization,
  * RotaryEmbedding, optional MatMulNBits) plus adapter slots as plain inputs.
  */
-export function buildInferenceGraph(config: ModelConfig, weights: WeightSource, options: InferenceBuildOptions): Graph {
-  return new InferenceGraphWriter(config, weights, options).write();
+export function buildInferenceGraph(config: ModelConfig, weights: WeightSource, options: InferenceBuildOptionsInput): Graph {
+  return new InferenceGraphWriter(config, weights, InferenceBuildOptionsSchema.parse(options)).write();
 }
+
+/** A masked score: exp() of it minus any real score is exactly 0. */
+const MASKED_SCORE = -1e30;
+
+interface GqaInputs {
+  kind: 'gqa';
+  seqlensK: string;
+  totalLength: string;
+  appendedIndex: string;
+}
+
+interface MatmulAttentionInputs {
+  kind: 'matmul';
+  pastMask: string;
+  newMask: string;
+  splitSizes: string;
+}
+
+type AttentionInputs = GqaInputs | MatmulAttentionInputs;
 
 class InferenceGraphWriter {
   private readonly b = new GraphBuilder('plugboard-decoder');
   private adapters: AdapterContext | null = null;
-  private appendedIndex = '';
+  private attentionInputs: AttentionInputs | null = null;
   private readonly loraAt = new Set<string>();
   private readonly bottleneckAt = new Set<number>();
 
@@ -69,13 +89,10 @@ class InferenceGraphWriter {
     }
     this.declareAdapterInputs();
 
-    // GroupQueryAttention wants per-row key counts minus one (int32) and the total length.
     const lengths = b.op1('ReduceSum', [attentionMask, b.constant('int64', [1])], { keepdims: attr.int(0) });
-    const seqlensK = b.op1('Cast', [b.op1('Sub', [lengths, b.constant('int64', [1], [])])], { to: attr.int(6) });
-    const totalLength = b.op1('Cast', [b.op1('Squeeze', [this.dim(attentionMask, 1)])], { to: attr.int(6) });
     // this run's tokens per row (the padded chunk length), [1]
     const chunk = this.dim(inputIds, 1);
-    this.appendedIndex = this.appendedPositions(chunk, lengths);
+    this.attentionInputs = this.options.attention === 'matmul' && config.slidingWindow == null ? this.matmulAttentionInputs(chunk, lengths) : this.gqaInputs(attentionMask, chunk, lengths);
 
     const rotary = rotaryTables(config, this.options.contextLength ?? config.maxPositionEmbeddings);
     const cos = b.initializer('rotary.cos', 'float32', [rotary.rows, rotary.half], bytesOf(rotary.cos));
@@ -89,7 +106,7 @@ class InferenceGraphWriter {
     for (let layer = 0; layer < config.numLayers; layer++) {
       const names = layerWeightNames(layer);
       const attention = b.scope(`layers.${layer}/attn`, () =>
-        this.attention(layer, normed, positionIds, seqlensK, totalLength, cos, sin),
+        this.attention(layer, normed, positionIds, cos, sin),
       );
       [normed, residual] = this.skipNorm(attention, residual, names.postAttentionNorm);
       const mlp = b.scope(`layers.${layer}/mlp`, () => this.mlp(layer, normed));
@@ -124,9 +141,16 @@ class InferenceGraphWriter {
     if (layout.bottleneck) for (const layer of adapterLayers(config, layout.bottleneck)) this.bottleneckAt.add(layer);
   }
 
-  private attention(layer: number, x: string, positionIds: string, seqlensK: string, totalLength: string, cos: string, sin: string): string {
-    const { b, config } = this;
+  private attention(layer: number, x: string, positionIds: string, cos: string, sin: string): string {
+    const inputs = this.attentionInputs as AttentionInputs;
     const names = layerWeightNames(layer);
+    const context = inputs.kind === 'matmul' ? this.matmulAttention(layer, x, positionIds, cos, sin, inputs) : this.groupQueryAttention(layer, x, positionIds, cos, sin, inputs);
+    return this.linear(context, layer, 'o', names.o, this.config.outputBias ? names.oBias : null);
+  }
+
+  /** GroupQueryAttention over the cache, and this run's rows of its present.* as kv_appended.* */
+  private groupQueryAttention(layer: number, x: string, positionIds: string, cos: string, sin: string, { seqlensK, totalLength, appendedIndex }: GqaInputs): string {
+    const { b, config } = this;
     const fusedRotary = config.headDim % 16 === 0;
     const rotaryInputs = fusedRotary ? [cos, sin, positionIds] : [];
     const qkv = this.packedQkv(layer, x, fusedRotary) ?? this.separateQkv(layer, x, positionIds, cos, sin, fusedRotary);
@@ -151,10 +175,73 @@ class InferenceGraphWriter {
       [GRAPH_OUTPUTS.presentKey(layer), GRAPH_OUTPUTS.appendedKey(layer)],
       [GRAPH_OUTPUTS.presentValue(layer), GRAPH_OUTPUTS.appendedValue(layer)],
     ] as const) {
-      b.op1('GatherElements', [present, this.appendedIndex], { axis: attr.int(2) }, { output: appended });
+      b.op1('GatherElements', [present, appendedIndex], { axis: attr.int(2) }, { output: appended });
       b.output(appended, 'float32', appendedDims);
     }
-    return this.linear(context as string, layer, 'o', names.o, config.outputBias ? names.oBias : null);
+    return context as string;
+  }
+
+  /**
+   * Attention as plain ops over the cache where it lies (`attention:
+   * 'matmul'`): the query heads grouped by their key/value head, scores
+   * against the past [B, kvH, capacity, hd] (positions from each row's
+   * length on masked) and against this run's keys (causal), one softmax over
+   * both, the context from both values. This run's rotated keys and values
+   * are the kv_appended.* outputs; there is no present.*.
+   */
+  private matmulAttention(layer: number, x: string, positionIds: string, cos: string, sin: string, { pastMask, newMask, splitSizes }: MatmulAttentionInputs): string {
+    const { b, config } = this;
+    const { numKvHeads: kvHeads, headDim } = config;
+    const group = config.numHeads / kvHeads;
+    const [q, k, v] = this.separateQkv(layer, x, positionIds, cos, sin, false);
+    const ints = (values: number[]) => b.constant('int64', values);
+    // [B, S, H·hd] -> [B, kvH, G·S, hd]: query head h reads key/value head h / G
+    const queries = b.op1('Reshape', [b.op1('Transpose', [b.op1('Reshape', [q, ints([0, 0, kvHeads, group, headDim])])], { perm: attr.ints([0, 2, 3, 1, 4]) }), ints([0, kvHeads, -1, headDim])]);
+    const appendedDims = ['batch', kvHeads, 'sequence', headDim];
+    const perKvHead = (t: string, output: string) => {
+      b.op1('Transpose', [b.op1('Reshape', [t, ints([0, 0, kvHeads, headDim])])], { perm: attr.ints([0, 2, 1, 3]) }, { output });
+      b.output(output, 'float32', appendedDims);
+      return output;
+    };
+    const newKeys = perKvHead(k, GRAPH_OUTPUTS.appendedKey(layer));
+    const newValues = perKvHead(v, GRAPH_OUTPUTS.appendedValue(layer));
+    const scaledScores = (keys: string, mask: string) =>
+      b.op1('Add', [b.op1('FusedMatMul', [queries, keys], { alpha: attr.float(1 / Math.sqrt(headDim)), transB: attr.int(1) }, { domain: 'com.microsoft' }), mask]);
+    const scores = b.op1('Concat', [scaledScores(GRAPH_INPUTS.pastKey(layer), pastMask), scaledScores(newKeys, newMask)], { axis: attr.int(3) });
+    const [pastProbs, newProbs] = b.op('Split', [b.op1('Softmax', [scores], { axis: attr.int(3) }), splitSizes], { axis: attr.int(3) }, { outputs: 2 }) as [string, string];
+    const context = b.op1('Add', [b.op1('MatMul', [pastProbs, GRAPH_INPUTS.pastValue(layer)]), b.op1('MatMul', [newProbs, newValues])]);
+    // [B, kvH, G·S, hd] -> [B, S, H·hd]
+    return b.op1('Reshape', [b.op1('Transpose', [b.op1('Reshape', [context, ints([0, kvHeads, group, -1, headDim])])], { perm: attr.ints([0, 3, 1, 2, 4]) }), ints([0, 0, config.numHeads * headDim])]);
+  }
+
+  /** GroupQueryAttention's per-row key counts minus one (int32), total length, and where it writes this run's rows. */
+  private gqaInputs(attentionMask: string, chunk: string, lengths: string): GqaInputs {
+    const { b } = this;
+    const seqlensK = b.op1('Cast', [b.op1('Sub', [lengths, b.constant('int64', [1], [])])], { to: attr.int(6) });
+    const totalLength = b.op1('Cast', [b.op1('Squeeze', [this.dim(attentionMask, 1)])], { to: attr.int(6) });
+    return { kind: 'gqa', seqlensK, totalLength, appendedIndex: this.appendedPositions(chunk, lengths) };
+  }
+
+  /**
+   * The masks every layer's matmul attention adds to its scores: past
+   * positions from row b's cached length max(len_b - S, 0) on, [B, 1, 1, capacity];
+   * this run's key j for grouped query row g·S + i unless j <= i, [G·S, S];
+   * and the split of the softmax back into past and new, [capacity, S].
+   */
+  private matmulAttentionInputs(chunk: string, lengths: string): MatmulAttentionInputs {
+    const { b, config } = this;
+    const zero = b.constant('int64', [0], []);
+    const one = b.constant('int64', [1], []);
+    const masked = (allowed: string) => b.op1('Where', [allowed, b.constant('float32', [0], []), b.constant('float32', [MASKED_SCORE], [])]);
+    const capacity = this.dim(GRAPH_INPUTS.pastKey(0), 2);
+    const cached = b.op1('Max', [b.op1('Sub', [lengths, chunk]), zero]);
+    const pastPositions = b.op1('Range', [zero, b.op1('Squeeze', [capacity]), one]);
+    const pastAllowed = b.op1('Less', [b.op1('Unsqueeze', [pastPositions, b.constant('int64', [0])]), b.op1('Unsqueeze', [cached, b.constant('int64', [1])])]);
+    const pastMask = b.op1('Unsqueeze', [masked(pastAllowed), b.constant('int64', [1, 2])]);
+    const newPositions = b.op1('Range', [zero, b.op1('Squeeze', [chunk]), one]);
+    const queryPositions = b.op1('Tile', [newPositions, b.constant('int64', [config.numHeads / config.numKvHeads])]);
+    const newAllowed = b.op1('LessOrEqual', [b.op1('Unsqueeze', [newPositions, b.constant('int64', [0])]), b.op1('Unsqueeze', [queryPositions, b.constant('int64', [1])])]);
+    return { kind: 'matmul', pastMask, newMask: masked(newAllowed), splitSizes: b.op1('Concat', [capacity, chunk], { axis: attr.int(0) }) };
   }
 
   /**

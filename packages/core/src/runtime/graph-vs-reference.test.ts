@@ -49,13 +49,14 @@ interface Case {
   masks?: number[][];
   prepackWeights?: boolean;
   contextLength?: number;
+  attention?: 'gqa' | 'matmul';
 }
 
 let counter = 0;
-async function setUp(c: Case) {
+async function setUpCase(c: Case) {
   const dir = join(tmp, `model-${counter++}`);
   writeFixtureModel(dir, { ...TINY_SHAPES, seed: 7, ...c.fixture });
-  const model = await loadModel(dir, { logits: 'all', adapters: c.layout ?? null, prepackWeights: c.prepackWeights, contextLength: c.contextLength, cacheDir: join(tmp, 'graphs'), intraOpNumThreads: 1 });
+  const model = await loadModel(dir, { logits: 'all', adapters: c.layout ?? null, prepackWeights: c.prepackWeights, contextLength: c.contextLength, attention: c.attention, cacheDir: join(tmp, 'graphs'), intraOpNumThreads: 1 });
   opened.push(model);
   const weights = openWeights(dir);
   const reference = new ReferenceModel(model.config, weights);
@@ -69,14 +70,18 @@ async function setUp(c: Case) {
   return { model, reference, adapters };
 }
 
-async function compare(c: Case, steps = 3): Promise<number> {
-  const { model, reference, adapters } = await setUp(c);
+async function compareCase(c: Case, steps = 3): Promise<number> {
+  const { model, reference, adapters } = await setUpCase(c);
   return compareWithReference(model, reference, { prompts: c.prompts, slots: c.slots, masks: c.masks, steps, adapters });
 }
 
 const prompt = (n: number, seed: number) => Array.from({ length: n }, (_, i) => (seed * 31 + i * 7) % 500);
 
-describe('inference graph vs reference forward (fp32, max abs diff ≤ 1e-4)', () => {
+// every case with both attention implementations (a sliding window keeps GQA in both)
+describe.each(['gqa', 'matmul'] as const)('inference graph (%s attention) vs reference forward (fp32, max abs diff ≤ 1e-4)', (attention) => {
+  const compare = (c: Case, steps?: number) => compareCase({ ...c, attention }, steps);
+  const setUp = (c: Case) => setUpCase({ ...c, attention });
+
   it('llama with GQA and an untied head, over prefill and decode steps', async () => {
     expect(await compare({ fixture: { architecture: 'llama', tieWordEmbeddings: false }, prompts: [prompt(9, 1)] })).toBeLessThan(TOLERANCE);
   });
@@ -232,62 +237,62 @@ describe('configs people run, graph vs reference forward (fp32, max abs diff ≤
 
   it('Llama 3.2 shape: rope_type llama3, theta 500000, tied embeddings', async () => {
     const fixture = { architecture: 'llama' as const, ropeTheta: 500000, ropeScaling: llama31Scaling, tieWordEmbeddings: true };
-    expect(await compare({ fixture, prompts: [prompt(12, 20)] })).toBeLessThan(TOLERANCE);
+    expect(await compareCase({ fixture, prompts: [prompt(12, 20)] })).toBeLessThan(TOLERANCE);
   });
 
   it('llama3 scaling with head_dim 8 (separate RotaryEmbedding ops read the scaled table)', async () => {
     const fixture = { architecture: 'llama' as const, hiddenSize: 32, numHeads: 4, numKvHeads: 2, ropeScaling: { ...llama31Scaling, original_max_position_embeddings: 16 } };
-    expect(await compare({ fixture, prompts: [prompt(10, 21)] })).toBeLessThan(TOLERANCE);
+    expect(await compareCase({ fixture, prompts: [prompt(10, 21)] })).toBeLessThan(TOLERANCE);
   });
 
   it('linear rope scaling (factor 4)', async () => {
     const fixture = { architecture: 'llama' as const, ropeScaling: { type: 'linear', factor: 4 } };
-    expect(await compare({ fixture, prompts: [prompt(9, 22)] })).toBeLessThan(TOLERANCE);
+    expect(await compareCase({ fixture, prompts: [prompt(9, 22)] })).toBeLessThan(TOLERANCE);
   });
 
   it('dynamic NTK past max_position_embeddings (16 positions, factor 4, a 64-token context)', async () => {
     const fixture = { architecture: 'llama' as const, maxPositionEmbeddings: 16, ropeScaling: { type: 'dynamic', factor: 4 } };
     // 20 prompt tokens + 6 decode steps: positions 16…25 rotate with the grown base
-    expect(await compare({ fixture, prompts: [prompt(20, 23)], contextLength: 64 }, 6)).toBeLessThan(TOLERANCE);
+    expect(await compareCase({ fixture, prompts: [prompt(20, 23)], contextLength: 64 }, 6)).toBeLessThan(TOLERANCE);
   });
 
   it('Qwen2.5 long context: yarn (factor 4) with its attention factor, q/k/v biases', async () => {
     const fixture = { architecture: 'qwen2' as const, ropeTheta: 1_000_000, ropeScaling: { type: 'yarn', factor: 4, original_max_position_embeddings: 32 } };
-    expect(await compare({ fixture, prompts: [prompt(10, 24), prompt(6, 25)] })).toBeLessThan(TOLERANCE);
+    expect(await compareCase({ fixture, prompts: [prompt(10, 24), prompt(6, 25)] })).toBeLessThan(TOLERANCE);
   });
 
   it('yarn on qwen3 (q/k norm) with mscale / mscale_all_dim', async () => {
     const fixture = { architecture: 'qwen3' as const, ropeScaling: { type: 'yarn', factor: 8, original_max_position_embeddings: 16, mscale: 0.707, mscale_all_dim: 1 } };
-    expect(await compare({ fixture, prompts: [prompt(9, 26)] })).toBeLessThan(TOLERANCE);
+    expect(await compareCase({ fixture, prompts: [prompt(9, 26)] })).toBeLessThan(TOLERANCE);
   });
 
   it('explicit head_dim larger than hidden/heads (64 / 4 heads, head_dim 32) with o_proj reading 128 features', async () => {
     const fixture = { architecture: 'qwen3' as const, headDim: 32 };
-    expect(await compare({ fixture, prompts: [prompt(8, 27)] })).toBeLessThan(TOLERANCE);
+    expect(await compareCase({ fixture, prompts: [prompt(8, 27)] })).toBeLessThan(TOLERANCE);
   });
 
   it('llama attention_bias (q/k/v and o_proj biases) and mlp_bias (gate/up/down biases)', async () => {
     const fixture = { architecture: 'llama' as const, attentionBias: true, mlpBias: true };
-    expect(await compare({ fixture, prompts: [prompt(8, 28)] })).toBeLessThan(TOLERANCE);
+    expect(await compareCase({ fixture, prompts: [prompt(8, 28)] })).toBeLessThan(TOLERANCE);
   });
 
   it.each(['gelu', 'gelu_pytorch_tanh'] as const)('hidden_act %s in the MLP', async (hiddenAct) => {
-    expect(await compare({ fixture: { architecture: 'llama', hiddenAct }, prompts: [prompt(8, 29)] })).toBeLessThan(TOLERANCE);
+    expect(await compareCase({ fixture: { architecture: 'llama', hiddenAct }, prompts: [prompt(8, 29)] })).toBeLessThan(TOLERANCE);
   });
 
   it('SmolLM2 shape: llama, tied embeddings, its Digits pre-tokenizer', async () => {
     const fixture = { architecture: 'llama' as const, tieWordEmbeddings: true, tokenizerStyle: 'smollm2' as const, numKvHeads: 4 };
-    expect(await compare({ fixture, prompts: [prompt(8, 30)] })).toBeLessThan(TOLERANCE);
+    expect(await compareCase({ fixture, prompts: [prompt(8, 30)] })).toBeLessThan(TOLERANCE);
   });
 
   it('bf16 weights in shards with an index (read as float32 by both paths)', async () => {
     const fixture = { architecture: 'llama' as const, dtype: 'BF16' as const, shardBytes: 30_000 };
-    expect(await compare({ fixture, prompts: [prompt(8, 31)] })).toBeLessThan(TOLERANCE);
+    expect(await compareCase({ fixture, prompts: [prompt(8, 31)] })).toBeLessThan(TOLERANCE);
   });
 
   it('the scaling is not vacuous: llama3 rope changes the logits vs plain rotary', async () => {
-    const plain = await setUp({ fixture: { architecture: 'llama', ropeTheta: 500000 }, prompts: [] });
-    const scaled = await setUp({ fixture: { architecture: 'llama', ropeTheta: 500000, ropeScaling: llama31Scaling }, prompts: [] });
+    const plain = await setUpCase({ fixture: { architecture: 'llama', ropeTheta: 500000 }, prompts: [] });
+    const scaled = await setUpCase({ fixture: { architecture: 'llama', ropeTheta: 500000, ropeScaling: llama31Scaling }, prompts: [] });
     const run = async (model: Model) => (await runStep(model.session, KvCache.empty(model.config, 1), [{ tokens: prompt(12, 20) }], null)).logits.slice();
     expect(maxAbsDiff(await run(plain.model), await run(scaled.model))).toBeGreaterThan(1e-3);
   });

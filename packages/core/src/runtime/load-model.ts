@@ -224,11 +224,12 @@ export async function loadModel(idOrDir: string, options: LoadModelOptions & Loa
   // a GGUF's Q4_0/Q8_0 blocks are taken over as they are when the build quantizes at their block size
   const source: WeightSource = weights;
   const buildOptions = buildOptionsFor(resolved, (bits) => source.quantizedBlockSize?.(bits));
-  // the prefill graph: the same graph at another precision, with the host's int8 kernel
+  // the prefill graph: the same graph at another precision, with the host's int8 kernel and
+  // GroupQueryAttention (faster than matmul attention on prompt chunks, see bench:runtime)
   const prefillOptions =
     resolved.prefillDtype === undefined || resolved.prefillDtype === resolved.dtype
       ? null
-      : buildOptionsFor({ ...resolved, dtype: resolved.prefillDtype, int8Kernel: 'auto' }, (bits) => source.quantizedBlockSize?.(bits));
+      : buildOptionsFor({ ...resolved, dtype: resolved.prefillDtype, int8Kernel: 'auto', attention: 'gqa' }, (bits) => source.quantizedBlockSize?.(bits));
   let prefillGraphPath: string | undefined;
   let graph;
   let progress: LoadProgressReporter;

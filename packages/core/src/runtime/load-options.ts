@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cpuFeatures, int8KernelFor } from './cpu-features.ts';
 import { AdapterSlotLayoutSchema } from '../model/adapter-slots.ts';
+import { InferenceBuildOptionsSchema } from '../model/build-options.ts';
 import type { InferenceBuildOptions } from '../model/build-options.ts';
 
 export const MODEL_DTYPES = ['fp32', 'int8', 'int4'] as const;
@@ -48,6 +49,8 @@ export const LoadModelOptionsSchema = z.object({
    * stay in memory; the first token is sampled from the prefill graph's logits
    */
   prefillDtype: z.enum(MODEL_DTYPES).optional(),
+  /** attention ops in the graph (a build option, so part of the graph cache key); see InferenceBuildOptions.attention */
+  attention: InferenceBuildOptionsSchema.shape.attention,
   /** extra ORT session config entries, e.g. {"session.disable_prepacking": "1"} */
   sessionConfig: z.record(z.string(), z.string()).optional(),
 });
@@ -65,5 +68,6 @@ export function buildOptionsFor(options: ResolvedLoadModelOptions, storedBlockSi
     logits: options.logits,
     prepackWeights: options.prepackWeights,
     contextLength: options.contextLength ?? null,
+    attention: options.attention,
   };
 }

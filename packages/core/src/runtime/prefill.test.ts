@@ -40,17 +40,17 @@ function cachedRow(cache: KvCache, b: number, length: number): Float32Array {
   });
 }
 
-/** The same model and slot contents, but prefilling every prompt in one run. */
-async function oneRunModel(): Promise<Model> {
-  const oneRun = await loadModel(model.dir, { cacheDir: join(tmp, 'graphs'), adapters: layout, prefillChunkTokens: 1000 });
+/** The same model and slot contents, but prefilling every prompt in one run (or with other attention ops). */
+async function oneRunModel(attention: 'gqa' | 'matmul' = 'gqa'): Promise<Model> {
+  const oneRun = await loadModel(model.dir, { cacheDir: join(tmp, 'graphs'), adapters: layout, prefillChunkTokens: 1000, attention });
   oneRun.slots.forEach((t, name) => t.data.set(model.slots.get(name)!.data));
   return oneRun;
 }
 
-async function prefilled(chunkTokens: number | undefined, past: number[] = []) {
-  const cache = KvCache.empty(model.config, 1);
-  if (past.length > 0) await prefill(model.session, cache, [{ tokens: past }], model.slotFeeds());
-  const output = await prefill(model.session, cache, [row], model.slotFeeds(), { chunkTokens });
+async function prefilled(chunkTokens: number | undefined, past: number[] = [], on: Model = model) {
+  const cache = KvCache.empty(on.config, 1);
+  if (past.length > 0) await prefill(on.session, cache, [{ tokens: past }], on.slotFeeds());
+  const output = await prefill(on.session, cache, [row], on.slotFeeds(), { chunkTokens });
   return { cache, logits: output.logits };
 }
 
@@ -71,6 +71,21 @@ describe('chunked prefill', () => {
     const chunked = await prefilled(4, past);
     expect(maxAbsDiff(chunked.logits, whole.logits)).toBeLessThan(1e-4);
     expect(chunked.cache.lengths).toEqual([30]);
+  });
+
+  it("matmul attention continues a cache chunk by chunk to GQA's logits and cache", async () => {
+    const past = [7, 8, 9, 10, 11, 12, 13];
+    const matmul = await oneRunModel('matmul');
+    try {
+      const expected = await prefilled(undefined, past);
+      for (const chunk of [1, 4, 30]) {
+        const got = await prefilled(chunk, past, matmul);
+        expect(maxAbsDiff(got.logits, expected.logits)).toBeLessThan(1e-4);
+        expect(maxAbsDiff(cachedRow(got.cache, 0, 30), cachedRow(expected.cache, 0, 30))).toBeLessThan(1e-4);
+      }
+    } finally {
+      await matmul.dispose();
+    }
   });
 
   it('a cancellation between chunks leaves exactly the finished chunks in the cache', async () => {
