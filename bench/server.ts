@@ -3,8 +3,13 @@
  * requests in one continuous decode batch) under 1, 4, 8, 16 concurrent
  * streaming clients, each pinned to its own rank-16 LoRA skill; /health is
  * polled during the load. Prints one JSON object on stdout.
- * Run: pnpm bench:server [--preset tiny|qwen2.5-0.5b] [--dtype fp32|int8|int4] [--clients 1,4,8,16]
+ * `--llama-cpp`: each row also runs llama.cpp on a GGUF of the same weights
+ * (Q4_0 / Q8_0 / F32 for int4 / int8 / fp32): one context, N sequences
+ * generating at once (batched by llama.cpp, no adapters: it cannot batch
+ * different LoRAs), 128-token prompts, 64 greedy tokens each.
+ * Run: pnpm bench:server [--preset tiny|qwen2.5-0.5b] [--dtype fp32|int8|int4] [--clients 1,4,8,16] [--llama-cpp]
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,12 +18,14 @@ import { percentile } from '../packages/router/src/eval/percentile.ts';
 import { serve } from '../packages/server/src/serve.ts';
 import { writeFixtureSkill } from '../packages/skills/src/testing.ts';
 import { log, parseFlags, printResult, round } from './lib/bench-io.ts';
+import { ensureGguf, ensureNodeLlamaCpp } from './lib/llama-cpp.ts';
 
 const flags = parseFlags(process.argv.slice(2));
 const preset = flags.preset ?? 'tiny';
 const dtype = (flags.dtype ?? 'fp32') as 'fp32' | 'int8' | 'int4';
 const clientCounts = (flags.clients ?? '1,4,8,16').split(',').map(Number);
 const NEW_TOKENS = 64;
+const LLAMA_CPP_PROMPT_TOKENS = 128;
 const PROMPT = 'Summarize the maintenance log of pump station seven for the weekly report. '.repeat(9); // ~128 tokens
 
 interface ClientRun {
@@ -61,6 +68,25 @@ async function client(url: string, model: string): Promise<ClientRun> {
   return { ttftMs, itlMs, tokens };
 }
 
+interface Row {
+  clients: number;
+  aggregate_decode_tokens_per_s: number;
+  [key: string]: unknown;
+}
+
+/** llama.cpp with as many sequences as each row has clients, in its own process per row. */
+function llamaCppRows(modelDir: string, vocabSize: number, ggufDir: string, rows: Row[]): Row[] {
+  ensureNodeLlamaCpp();
+  const gguf = ensureGguf(modelDir, dtype, ggufDir);
+  return rows.map((row) => {
+    log(`llama.cpp: ${row.clients} sequences`);
+    const args = ['--import', 'tsx', join(import.meta.dirname, 'llama-cpp-model.ts'), '--gguf', gguf, '--vocab-size', String(vocabSize), '--threads', '2'];
+    args.push('--sequences', String(row.clients), '--prompt-tokens', String(LLAMA_CPP_PROMPT_TOKENS), '--new-tokens', String(NEW_TOKENS));
+    const llama = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as Record<string, number>;
+    return { ...row, llama_cpp: llama, aggregate_vs_llama_cpp: round(row.aggregate_decode_tokens_per_s / (llama.aggregate_decode_tokens_per_s as number), 2) };
+  });
+}
+
 async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'plugboard-bench-server-'));
   try {
@@ -70,9 +96,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < skills; i++) writeFixtureSkill(join(tmp, 'skills', `s${i}`), { config, name: `s${i}`, rank: 16, modules: ['q', 'k', 'v', 'o'], seed: i + 1 });
     log(`loading ${preset} (${dtype}) with ${skills} skills in the worker`);
     const { server, url } = await serve({ model: dir, skills: join(tmp, 'skills'), dtype, port: 0, config: { limits: { bodyBytes: 1 << 20, queue: 64, timeoutMs: 600_000 } } });
+    const rows: Row[] = [];
     try {
       await client(url, 's0'); // warm-up
-      const rows = [];
       for (const clients of clientCounts) {
         const health: number[] = [];
         let loaded = true;
@@ -101,10 +127,12 @@ async function main(): Promise<void> {
         log(JSON.stringify(row));
         rows.push(row);
       }
-      printResult({ host: `${cpus().length}x ${cpus()[0]?.model ?? 'cpu'}`, preset, dtype, new_tokens: NEW_TOKENS, scheduling: 'continuous batching in one model worker (limits.batch rows, prompts prefilled alone between decode steps)', rows });
     } finally {
       await server.close();
     }
+    // after our server is down, so the two never share the cores
+    const measured = flags['llama-cpp'] === undefined ? rows : llamaCppRows(dir, config.vocabSize, join(tmp, 'gguf'), rows);
+    printResult({ host: `${cpus().length}x ${cpus()[0]?.model ?? 'cpu'}`, preset, dtype, new_tokens: NEW_TOKENS, scheduling: 'continuous batching in one model worker (limits.batch rows, prompts prefilled alone between decode steps)', rows: measured });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

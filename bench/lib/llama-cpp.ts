@@ -36,5 +36,7 @@ export function ensureGguf(modelDir: string, dtype: ModelDType, outDir: string):
   log(`converting ${basename(modelDir)} to GGUF ${type}`);
   mkdirSync(outDir, { recursive: true });
   ggufFromHfFolder(modelDir, path, { type });
+  // flushed before llama.cpp maps it: a write-back of the fresh file would compete with its run
+  execFileSync('sync');
   return path;
 }
