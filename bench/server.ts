@@ -7,7 +7,8 @@
  * (Q4_0 / Q8_0 / F32 for int4 / int8 / fp32): one context, N sequences
  * generating at once (batched by llama.cpp, no adapters: it cannot batch
  * different LoRAs), 128-token prompts, 64 greedy tokens each.
- * Run: pnpm bench:server [--preset tiny|qwen2.5-0.5b] [--dtype fp32|int8|int4] [--clients 1,4,8,16] [--llama-cpp]
+ * `--prefill-dtype int8`: prompts prefilled by an int8 graph (serve's prefillDtype).
+ * Run: pnpm bench:server [--preset tiny|qwen2.5-0.5b] [--dtype fp32|int8|int4] [--prefill-dtype int8] [--clients 1,4,8,16] [--llama-cpp]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { ensureGguf, ensureNodeLlamaCpp } from './lib/llama-cpp.ts';
 const flags = parseFlags(process.argv.slice(2));
 const preset = flags.preset ?? 'tiny';
 const dtype = (flags.dtype ?? 'fp32') as 'fp32' | 'int8' | 'int4';
+const prefillDtype = flags['prefill-dtype'] as 'fp32' | 'int8' | 'int4' | undefined;
 const clientCounts = (flags.clients ?? '1,4,8,16').split(',').map(Number);
 const NEW_TOKENS = 64;
 const LLAMA_CPP_PROMPT_TOKENS = 128;
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
     const skills = Math.max(...clientCounts);
     for (let i = 0; i < skills; i++) writeFixtureSkill(join(tmp, 'skills', `s${i}`), { config, name: `s${i}`, rank: 16, modules: ['q', 'k', 'v', 'o'], seed: i + 1 });
     log(`loading ${preset} (${dtype}) with ${skills} skills in the worker`);
-    const { server, url } = await serve({ model: dir, skills: join(tmp, 'skills'), dtype, port: 0, config: { limits: { bodyBytes: 1 << 20, queue: 64, timeoutMs: 600_000 } } });
+    const { server, url } = await serve({ model: dir, skills: join(tmp, 'skills'), dtype, ...(prefillDtype ? { prefillDtype } : {}), port: 0, config: { limits: { bodyBytes: 1 << 20, queue: 64, timeoutMs: 600_000 } } });
     const rows: Row[] = [];
     try {
       await client(url, 's0'); // warm-up
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
     }
     // after our server is down, so the two never share the cores
     const measured = flags['llama-cpp'] === undefined ? rows : llamaCppRows(dir, config.vocabSize, join(tmp, 'gguf'), rows);
-    printResult({ host: `${cpus().length}x ${cpus()[0]?.model ?? 'cpu'}`, preset, dtype, new_tokens: NEW_TOKENS, scheduling: 'continuous batching in one model worker (limits.batch rows, prompts prefilled alone between decode steps)', rows: measured });
+    printResult({ host: `${cpus().length}x ${cpus()[0]?.model ?? 'cpu'}`, preset, dtype, prefill_dtype: prefillDtype ?? dtype, new_tokens: NEW_TOKENS, scheduling: 'continuous batching in one model worker (limits.batch rows, prompts prefilled alone between decode steps)', rows: measured });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
