@@ -22,7 +22,7 @@ import type { ModelDType } from '@plugboard/core';
 import { log, parseFlags, printResult, round } from './lib/bench-io.ts';
 import { decodeBytesPerToken } from './lib/decode-bytes.ts';
 import { measureReadBandwidth } from './lib/read-bandwidth.ts';
-import { GGUF_TYPE_FOR, ensureGguf, ensureNodeLlamaCpp } from './lib/llama-cpp.ts';
+import { GGUF_TYPE_FOR, ensureGguf, ensureNodeLlamaCpp, runLlamaCpp } from './lib/llama-cpp.ts';
 import { referenceMaxAbsDiff } from './lib/reference-diff.ts';
 
 const flags = parseFlags(process.argv.slice(2));
@@ -105,9 +105,7 @@ function llamaCpp(target: Target): Record<string, number | string> {
   if (known) return known;
   const gguf = ensureGguf(target.dir, target.dtype, join(modelsDir, 'gguf'));
   log(`llama.cpp ${GGUF_TYPE_FOR[target.dtype]}: load, prefill ${target.promptTokens}, decode ${target.newTokens}`);
-  const args = ['--import', 'tsx', join(import.meta.dirname, 'llama-cpp-model.ts'), '--gguf', gguf, '--vocab-size', String(readModelConfig(target.dir).vocabSize)];
-  args.push('--threads', threads, '--prompt-tokens', String(target.promptTokens), '--new-tokens', String(target.newTokens));
-  const run = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 })) as Record<string, number | string>;
+  const run = runLlamaCpp(gguf, { vocabSize: readModelConfig(target.dir).vocabSize, threads: Number(threads), promptTokens: target.promptTokens, newTokens: target.newTokens });
   const result = { gguf_type: GGUF_TYPE_FOR[target.dtype], ...run };
   llamaCppRuns.set(key, result);
   return result;

@@ -10,7 +10,6 @@
  * `--prefill-dtype int8`: prompts prefilled by an int8 graph (serve's prefillDtype).
  * Run: pnpm bench:server [--preset tiny|qwen2.5-0.5b] [--dtype fp32|int8|int4] [--prefill-dtype int8] [--clients 1,4,8,16] [--llama-cpp]
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,12 +18,12 @@ import { percentile } from '../packages/router/src/eval/percentile.ts';
 import { serve } from '../packages/server/src/serve.ts';
 import { writeFixtureSkill } from '../packages/skills/src/testing.ts';
 import { log, parseFlags, printResult, round } from './lib/bench-io.ts';
-import { ensureGguf, ensureNodeLlamaCpp } from './lib/llama-cpp.ts';
+import { ensureGguf, ensureNodeLlamaCpp, runLlamaCpp } from './lib/llama-cpp.ts';
 
 const flags = parseFlags(process.argv.slice(2));
 const preset = flags.preset ?? 'tiny';
 const dtype = (flags.dtype ?? 'fp32') as 'fp32' | 'int8' | 'int4';
-const prefillDtype = flags['prefill-dtype'] as 'fp32' | 'int8' | 'int4' | undefined;
+const prefillDtype = flags['prefill-dtype'] as typeof dtype | undefined;
 const clientCounts = (flags.clients ?? '1,4,8,16').split(',').map(Number);
 const NEW_TOKENS = 64;
 const LLAMA_CPP_PROMPT_TOKENS = 128;
@@ -82,9 +81,7 @@ function llamaCppRows(modelDir: string, vocabSize: number, ggufDir: string, rows
   const gguf = ensureGguf(modelDir, dtype, ggufDir);
   return rows.map((row) => {
     log(`llama.cpp: ${row.clients} sequences`);
-    const args = ['--import', 'tsx', join(import.meta.dirname, 'llama-cpp-model.ts'), '--gguf', gguf, '--vocab-size', String(vocabSize), '--threads', '2'];
-    args.push('--sequences', String(row.clients), '--prompt-tokens', String(LLAMA_CPP_PROMPT_TOKENS), '--new-tokens', String(NEW_TOKENS));
-    const llama = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as Record<string, number>;
+    const llama = runLlamaCpp(gguf, { vocabSize, threads: 2, promptTokens: LLAMA_CPP_PROMPT_TOKENS, newTokens: NEW_TOKENS, sequences: row.clients });
     return { ...row, llama_cpp: llama, aggregate_vs_llama_cpp: round(row.aggregate_decode_tokens_per_s / (llama.aggregate_decode_tokens_per_s as number), 2) };
   });
 }

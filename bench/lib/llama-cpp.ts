@@ -40,3 +40,20 @@ export function ensureGguf(modelDir: string, dtype: ModelDType, outDir: string):
   execFileSync('sync');
   return path;
 }
+
+export interface LlamaCppRun {
+  vocabSize: number;
+  threads: number;
+  promptTokens: number;
+  newTokens: number;
+  /** N sequences of one context at once, reported as aggregate tokens/s and TTFT; absent: one, prefill and decode apart */
+  sequences?: number;
+}
+
+/** bench/llama-cpp-model.ts on `gguf` in its own process; what it printed. */
+export function runLlamaCpp(gguf: string, run: LlamaCppRun): Record<string, number | string> {
+  const args = ['--import', 'tsx', join(import.meta.dirname, '..', 'llama-cpp-model.ts'), '--gguf', gguf, '--vocab-size', String(run.vocabSize), '--threads', String(run.threads)];
+  args.push('--prompt-tokens', String(run.promptTokens), '--new-tokens', String(run.newTokens));
+  if (run.sequences !== undefined) args.push('--sequences', String(run.sequences));
+  return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 })) as Record<string, number | string>;
+}

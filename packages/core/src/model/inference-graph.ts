@@ -67,7 +67,6 @@ type AttentionInputs = GqaInputs | MatmulAttentionInputs;
 class InferenceGraphWriter {
   private readonly b = new GraphBuilder('plugboard-decoder');
   private adapters: AdapterContext | null = null;
-  private attentionInputs: AttentionInputs | null = null;
   private readonly loraAt = new Set<string>();
   private readonly bottleneckAt = new Set<number>();
 
@@ -92,7 +91,9 @@ class InferenceGraphWriter {
     const lengths = b.op1('ReduceSum', [attentionMask, b.constant('int64', [1])], { keepdims: attr.int(0) });
     // this run's tokens per row (the padded chunk length), [1]
     const chunk = this.dim(inputIds, 1);
-    this.attentionInputs = this.options.attention === 'matmul' && config.slidingWindow == null ? this.matmulAttentionInputs(chunk, lengths) : this.gqaInputs(attentionMask, chunk, lengths);
+    // positions each row held before this run: max(len - S, 0) (a first, right-padded chunk starts at 0)
+    const cached = b.op1('Max', [b.op1('Sub', [lengths, chunk]), b.constant('int64', [0], [])]);
+    const attentionInputs = this.options.attention === 'matmul' && config.slidingWindow == null ? this.matmulAttentionInputs(chunk, cached) : this.gqaInputs(attentionMask, chunk, lengths, cached);
 
     const rotary = rotaryTables(config, this.options.contextLength ?? config.maxPositionEmbeddings);
     const cos = b.initializer('rotary.cos', 'float32', [rotary.rows, rotary.half], bytesOf(rotary.cos));
@@ -106,7 +107,7 @@ class InferenceGraphWriter {
     for (let layer = 0; layer < config.numLayers; layer++) {
       const names = layerWeightNames(layer);
       const attention = b.scope(`layers.${layer}/attn`, () =>
-        this.attention(layer, normed, positionIds, cos, sin),
+        this.attention(layer, normed, positionIds, cos, sin, attentionInputs),
       );
       [normed, residual] = this.skipNorm(attention, residual, names.postAttentionNorm);
       const mlp = b.scope(`layers.${layer}/mlp`, () => this.mlp(layer, normed));
@@ -141,8 +142,7 @@ class InferenceGraphWriter {
     if (layout.bottleneck) for (const layer of adapterLayers(config, layout.bottleneck)) this.bottleneckAt.add(layer);
   }
 
-  private attention(layer: number, x: string, positionIds: string, cos: string, sin: string): string {
-    const inputs = this.attentionInputs as AttentionInputs;
+  private attention(layer: number, x: string, positionIds: string, cos: string, sin: string, inputs: AttentionInputs): string {
     const names = layerWeightNames(layer);
     const context = inputs.kind === 'matmul' ? this.matmulAttention(layer, x, positionIds, cos, sin, inputs) : this.groupQueryAttention(layer, x, positionIds, cos, sin, inputs);
     return this.linear(context, layer, 'o', names.o, this.config.outputBias ? names.oBias : null);
@@ -215,26 +215,25 @@ class InferenceGraphWriter {
   }
 
   /** GroupQueryAttention's per-row key counts minus one (int32), total length, and where it writes this run's rows. */
-  private gqaInputs(attentionMask: string, chunk: string, lengths: string): GqaInputs {
+  private gqaInputs(attentionMask: string, chunk: string, lengths: string, cached: string): GqaInputs {
     const { b } = this;
     const seqlensK = b.op1('Cast', [b.op1('Sub', [lengths, b.constant('int64', [1], [])])], { to: attr.int(6) });
     const totalLength = b.op1('Cast', [b.op1('Squeeze', [this.dim(attentionMask, 1)])], { to: attr.int(6) });
-    return { kind: 'gqa', seqlensK, totalLength, appendedIndex: this.appendedPositions(chunk, lengths) };
+    return { kind: 'gqa', seqlensK, totalLength, appendedIndex: this.appendedPositions(chunk, cached) };
   }
 
   /**
    * The masks every layer's matmul attention adds to its scores: past
-   * positions from row b's cached length max(len_b - S, 0) on, [B, 1, 1, capacity];
+   * positions from each row's cached length on, [B, 1, 1, capacity];
    * this run's key j for grouped query row g·S + i unless j <= i, [G·S, S];
    * and the split of the softmax back into past and new, [capacity, S].
    */
-  private matmulAttentionInputs(chunk: string, lengths: string): MatmulAttentionInputs {
+  private matmulAttentionInputs(chunk: string, cached: string): MatmulAttentionInputs {
     const { b, config } = this;
     const zero = b.constant('int64', [0], []);
     const one = b.constant('int64', [1], []);
     const masked = (allowed: string) => b.op1('Where', [allowed, b.constant('float32', [0], []), b.constant('float32', [MASKED_SCORE], [])]);
     const capacity = this.dim(GRAPH_INPUTS.pastKey(0), 2);
-    const cached = b.op1('Max', [b.op1('Sub', [lengths, chunk]), zero]);
     const pastPositions = b.op1('Range', [zero, b.op1('Squeeze', [capacity]), one]);
     const pastAllowed = b.op1('Less', [b.op1('Unsqueeze', [pastPositions, b.constant('int64', [0])]), b.op1('Unsqueeze', [cached, b.constant('int64', [1])])]);
     const pastMask = b.op1('Unsqueeze', [masked(pastAllowed), b.constant('int64', [1, 2])]);
@@ -336,14 +335,12 @@ class InferenceGraphWriter {
 
   /**
    * Where GQA wrote this run's S tokens in each row of present.*: positions
-   * max(len - S, 0) .. + S - 1 (a first, right-padded chunk starts at 0),
-   * as a GatherElements index [B, kvH, S, hd].
+   * `cached` .. + S - 1, as a GatherElements index [B, kvH, S, hd].
    */
-  private appendedPositions(chunk: string, lengths: string): string {
+  private appendedPositions(chunk: string, cached: string): string {
     const { b, config } = this;
-    const start = b.op1('Max', [b.op1('Sub', [lengths, chunk]), b.constant('int64', [0], [])]);
     const offsets = b.op1('Range', [b.constant('int64', [0], []), b.op1('Squeeze', [chunk]), b.constant('int64', [1], [])]);
-    const positions = b.op1('Add', [b.op1('Unsqueeze', [start, b.constant('int64', [1])]), b.op1('Unsqueeze', [offsets, b.constant('int64', [0])])]);
+    const positions = b.op1('Add', [b.op1('Unsqueeze', [cached, b.constant('int64', [1])]), b.op1('Unsqueeze', [offsets, b.constant('int64', [0])])]);
     const shaped = b.op1('Unsqueeze', [positions, b.constant('int64', [1, 3])]);
     return b.op1('Expand', [shaped, b.constant('int64', [1, config.numKvHeads, 1, config.headDim])]);
   }
