@@ -5,7 +5,8 @@
  * so its peak RSS is its own. Embeddings are the lexical hashed-trigram embedder: the machine is
  * shared and has 2 cores, and 100k chunks through a model would measure the model, not the index.
  * rss_mb is the process's peak RSS (LanceDB's native index building and compaction included);
- * js_heap_peak_mb is the JS heap alone, sampled during the sync: what our code holds.
+ * js_heap_peak_mb is the JS heap alone, sampled during the sync (garbage not yet collected included);
+ * js_heap_retained_mb is what the JS heap still holds after the queries and a full GC: what our code keeps.
  * Prints one JSON object on stdout; progress goes to stderr.
  * Run: pnpm bench:rag [--sizes 1000,10000,100000] [--queries 300]
  */
@@ -60,6 +61,9 @@ async function measure(chunks: number, queryCount: number): Promise<Record<strin
       latencies.push(ms);
       if (hits.some((hit) => hit.source === query.source && hit.position.chunkIndex === query.chunkIndex)) found++;
     }
+    // what our code keeps between queries: the heap after a full collection (the child runs with --expose-gc)
+    (globalThis as { gc?: () => void }).gc?.();
+    const retained = process.memoryUsage().heapUsed;
     index.close();
     log(`${chunks}: indexed in ${indexSeconds.toFixed(1)} s (${report.embeddedChunks} embedded)`);
     return {
@@ -70,6 +74,7 @@ async function measure(chunks: number, queryCount: number): Promise<Record<strin
       query_p99_ms: round(percentile(latencies, 99) ?? 0, 2),
       rss_mb: Math.round(peakRssMb()),
       js_heap_peak_mb: Math.round(Math.max(heapPeak, process.memoryUsage().heapUsed) / 2 ** 20),
+      js_heap_retained_mb: Math.round(retained / 2 ** 20),
       recall_at_5: round(found / latencies.length, 4),
       queries: latencies.length,
     };
@@ -81,7 +86,7 @@ async function measure(chunks: number, queryCount: number): Promise<Record<strin
 /** Runs one size in a fresh process (its stderr shown as it goes) and returns what it printed. */
 function runChild(script: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LANCEDB_LOG: 'error' } });
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LANCEDB_LOG: 'error' } });
     let stdout = '';
     child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
     child.on('error', reject);

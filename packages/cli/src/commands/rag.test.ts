@@ -13,7 +13,7 @@ const hitsSchema = z.array(
   z.object({
     source: z.string(),
     position: z.object({ startLine: z.number(), endLine: z.number() }),
-    scores: z.object({ fused: z.number(), vectorRank: z.number().nullable(), fullTextRank: z.number().nullable() }),
+    scores: z.object({ fused: z.number(), ranks: z.object({ vectorRank: z.number().nullable(), fullTextRank: z.number().nullable() }) }),
   }),
 );
 const reportSchema = z.object({ added: z.array(z.string()), skipped: z.array(z.object({ path: z.string(), reason: z.string() })), chunks: z.number(), stamp: z.object({ version: z.number(), embedderId: z.string(), dimension: z.number() }) });
@@ -45,7 +45,7 @@ describe('plugboard rag', () => {
     const json = await plugboard('rag', 'search', '--index', index, 'rennet curdles milk', '--k', '2', '--json');
     expect(json.code, json.stderr).toBe(0);
     const [top] = hitsSchema.parse(JSON.parse(json.stdout));
-    expect(top).toMatchObject({ source: 'food/cheese.md', position: { startLine: 1, endLine: 3 }, scores: { vectorRank: 1, fullTextRank: 1 } });
+    expect(top).toMatchObject({ source: 'food/cheese.md', position: { startLine: 1, endLine: 3 }, scores: { ranks: { vectorRank: 1, fullTextRank: 1 } } });
 
     const text = await plugboard('rag', 'search', '--index', index, 'event horizon');
     expect(text.stdout).toMatch(/^1\. space\.txt:1-3 {2}\(fused [\d.]+, vector #1, full-text #1\)/);

@@ -74,7 +74,7 @@ export function registerRag(program: Command): void {
       const embedder = await ragEmbedder(flags.model);
       try {
         const index = await DocIndex.open({ indexDir: flags.index, embeddings: embedder.embeddings });
-        const hits = await index.search(query, { k: flags.k });
+        const hits = await index.search(query, { k: flags.k, ranks: true });
         index.close();
         process.stdout.write(flags.json ? `${JSON.stringify(hits, null, 2)}\n` : hits.map(formatHit).join('\n'));
       } finally {
@@ -86,8 +86,8 @@ export function registerRag(program: Command): void {
 function formatHit(hit: SearchHit, i: number): string {
   const { position, scores } = hit;
   const section = position.headingPath.length > 0 ? ` › ${position.headingPath.join(' › ')}` : '';
-  const rank = (value: number | null) => (value === null ? '–' : `#${value}`);
-  const head = `${i + 1}. ${hit.source}:${position.startLine}-${position.endLine}${section}  (fused ${scores.fused.toFixed(4)}, vector ${rank(scores.vectorRank)}, full-text ${rank(scores.fullTextRank)})`;
+  const rank = (value: number | null | undefined) => (value === null || value === undefined ? '–' : `#${value}`);
+  const head = `${i + 1}. ${hit.source}:${position.startLine}-${position.endLine}${section}  (fused ${scores.fused.toFixed(4)}, vector ${rank(scores.ranks?.vectorRank)}, full-text ${rank(scores.ranks?.fullTextRank)})`;
   const text = hit.text.replace(/\s+/g, ' ').slice(0, 240);
   return `${head}\n   ${text}\n`;
 }

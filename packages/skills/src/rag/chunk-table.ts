@@ -26,7 +26,8 @@ export interface HybridHit {
   chunk: StoredChunk;
   /** LanceDB's reciprocal-rank fusion score: Σ 1 / (k + rank), ranks counted from 0. */
   fused: number;
-  ranks: RetrieverRanks;
+  /** only when the query recorded them */
+  ranks?: RetrieverRanks;
 }
 
 const chunkRowSchema = z.object({
@@ -42,6 +43,8 @@ const chunkRowSchema = z.object({
   end_line: z.number(),
   heading_path: z.string(),
 });
+/** The columns a search reads back: the row without its vector, which only the distance needs (and would be copied into JS per candidate). */
+const CHUNK_COLUMNS = Object.keys(chunkRowSchema.shape);
 const keyRowSchema = chunkRowSchema.pick({ id: true, source: true, file_hash: true, chunk_index: true });
 const hybridRowSchema = chunkRowSchema.extend({ _rowid: z.union([z.bigint(), z.number()]), _relevance_score: z.number() });
 const vectorRowSchema = z.object({ content_hash: z.string(), vector: z.custom<Iterable<number>>((value) => value !== null && typeof value === 'object' && Symbol.iterator in value) });
@@ -51,6 +54,8 @@ const headingPathSchema = z.array(z.string());
 const SQL_LIST_BATCH = 256;
 const FTS_INDEX = 'text_idx';
 const VECTOR_INDEX = 'vector_idx';
+/** The k of the RRF LanceDB fuses hybrid results with when no reranker is given. */
+const LANCEDB_DEFAULT_RRF_K = 60;
 /** With a vector index, re-rank this many times the candidates by their exact distance (recall ≈ 0.95 of exact top-10 here). */
 const REFINE_FACTOR = 10;
 
@@ -67,6 +72,8 @@ export class ChunkTable {
     /** Null until the first chunks are added. */
     private stampValue: IndexStamp | null,
     private readonly fusion: lancedb.rerankers.Reranker,
+    /** LanceDB's own RRF has this k: fuse natively, without the reranker's JS round trip */
+    private readonly nativeFusion: boolean,
   ) {}
 
   /** Opens the table if it exists and checks it is ours (INDEX_MISMATCH) and readable (DATA_INVALID). */
@@ -74,10 +81,11 @@ export class ChunkTable {
     const connection = await lancedb.connect(directory);
     try {
       const fusion = await lancedb.rerankers.RRFReranker.create(rrfK);
-      if (!(await connection.tableNames()).includes(tableName)) return new ChunkTable(connection, tableName, null, null, fusion);
+      const nativeFusion = rrfK === LANCEDB_DEFAULT_RRF_K;
+      if (!(await connection.tableNames()).includes(tableName)) return new ChunkTable(connection, tableName, null, null, fusion, nativeFusion);
       const table = await damagedAs(() => connection.openTable(tableName), directory, remedy);
       const stamp = readIndexStamp(await damagedAs(() => table.schema(), directory, remedy), directory, remedy);
-      return new ChunkTable(connection, tableName, table, stamp, fusion);
+      return new ChunkTable(connection, tableName, table, stamp, fusion, nativeFusion);
     } catch (error) {
       connection.close();
       throw error;
@@ -181,27 +189,24 @@ export class ChunkTable {
   /**
    * One hybrid query: the `candidates` nearest vectors (cosine; approximate once the table has a
    * vector index, then refined by exact distance) and the `candidates` best BM25 matches on the
-   * chunk text, fused by LanceDB's RRF reranker, best first.
+   * chunk text, fused by LanceDB's RRF, best first. `recordRanks` runs the fusion through a
+   * reranker that notes each list's ranks on the way (a JS round trip per query), as does an RRF k
+   * other than LanceDB's default; otherwise LanceDB fuses natively. Rows come back without their vectors.
    */
-  async hybrid(query: string, vector: readonly number[], candidates: number): Promise<HybridHit[]> {
+  async hybrid(query: string, vector: readonly number[], candidates: number, recordRanks: boolean): Promise<HybridHit[]> {
     const table = this.table;
     if (table === null) return [];
-    const recorder = new RankRecordingReranker(this.fusion);
-    const rows: unknown[] = await table
-      .query()
-      .nearestTo([...vector])
-      .distanceType('cosine')
-      .refineFactor(REFINE_FACTOR)
-      .fullTextSearch(query, { columns: 'text' })
-      .rerank(recorder)
-      .withRowId()
-      .limit(candidates)
-      .toArray();
+    const recorder = recordRanks ? new RankRecordingReranker(this.fusion) : null;
+    let search = table.query().nearestTo([...vector]).distanceType('cosine').refineFactor(REFINE_FACTOR).fullTextSearch(query, { columns: 'text' }).select(CHUNK_COLUMNS);
+    if (recorder !== null) search = search.rerank(recorder);
+    else if (!this.nativeFusion) search = search.rerank(this.fusion);
+    const rows: unknown[] = await search.withRowId().limit(candidates).toArray();
     return rows.map((row) => {
       const parsed = hybridRowSchema.safeParse(row);
       if (!parsed.success) throw new PlugboardError('DATA_INVALID', 'A hybrid search row of the RAG chunk table has an unexpected shape; the index folder is damaged or from another version. Rebuild the index.');
-      const ranks = recorder.ranks.get(BigInt(parsed.data._rowid)) ?? { vectorRank: null, fullTextRank: null };
-      return { chunk: fromRow(parsed.data), fused: parsed.data._relevance_score, ranks };
+      const hit: HybridHit = { chunk: fromRow(parsed.data), fused: parsed.data._relevance_score };
+      if (recorder !== null) hit.ranks = recorder.ranks.get(BigInt(parsed.data._rowid)) ?? { vectorRank: null, fullTextRank: null };
+      return hit;
     });
   }
 

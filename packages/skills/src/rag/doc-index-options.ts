@@ -32,5 +32,11 @@ export const searchOptionsSchema = z.object({
   k: z.number().int().min(1).max(100).default(5),
   /** How many hits each retriever (vector, full text) contributes to the fusion; defaults to max(20, k). */
   candidates: z.number().int().min(1).max(1000).optional(),
+  /**
+   * Also report where each hit stood in the vector and the full-text list (`scores.ranks`). Off by
+   * default: LanceDB fuses the lists natively, and recording the ranks means handing both lists to a
+   * JS reranker, a round trip that costs about a third of a query's tail latency at 100k chunks.
+   */
+  ranks: z.boolean().default(false),
 });
 export type SearchOptions = z.input<typeof searchOptionsSchema>;

@@ -80,7 +80,7 @@ describe('DocIndex', () => {
 
   it('returns chunks with their exact position in the file and both retrievers’ ranks', async () => {
     const index = await openSynced();
-    const hits = await index.search('splitting the colony prevents swarms', { k: 5 });
+    const hits = await index.search('splitting the colony prevents swarms', { k: 5, ranks: true });
     expect(hits).toHaveLength(5);
     const top = hits[0];
     expect(top.source).toBe('nature/beekeeping.md');
@@ -88,24 +88,33 @@ describe('DocIndex', () => {
     expect(fileText.slice(top.position.startOffset, top.position.endOffset)).toBe(top.text);
     expect(top.position.startLine).toBe(fileText.slice(0, top.position.startOffset).split('\n').length);
     expect(top.position.headingPath).toEqual(['Beekeeping', 'Swarming']);
-    expect(top.scores.fullTextRank).toBe(1);
-    expect(top.scores.vectorRank).toBe(1);
+    expect(top.scores.ranks).toEqual({ fullTextRank: 1, vectorRank: 1 });
     // LanceDB's RRF counts ranks from 0: first in both lists is 1/60 + 1/60.
     expect(top.scores.fused).toBeCloseTo(2 / 60, 6);
     const fused = hits.map((hit) => hit.scores.fused);
     expect(fused).toEqual([...fused].sort((a, b) => b - a));
+    // without ranks LanceDB fuses natively (no reranker round trip): the same hits, scores, order
+    const native = await index.search('splitting the colony prevents swarms', { k: 5 });
+    expect(native.map(({ id, scores }) => ({ id, fused: scores.fused, ranks: scores.ranks }))).toEqual(hits.map(({ id, scores }) => ({ id, fused: scores.fused, ranks: undefined })));
+    index.close();
+  });
+
+  it('fuses with the rrfK it was opened with (LanceDB fuses natively only at its own k = 60)', async () => {
+    const index = await openSynced({ rrfK: 10 });
+    const [top] = await index.search('splitting the colony prevents swarms', { k: 5 });
+    expect(top.source).toBe('nature/beekeeping.md');
+    expect(top.scores.fused).toBeCloseTo(2 / 10, 6);
     index.close();
   });
 
   it('stems full-text matches (LanceDB FTS) and finds a misspelling through the trigram vectors alone', async () => {
     const index = await openSynced();
-    const [stemmed] = await index.search('erupting stratovolcano', { k: 3 });
+    const [stemmed] = await index.search('erupting stratovolcano', { k: 3, ranks: true });
     expect(stemmed.source).toBe('nature/volcanoes.md');
-    expect(stemmed.scores.fullTextRank).toBe(1);
-    const [misspelled] = await index.search('beekeping', { k: 3 });
+    expect(stemmed.scores.ranks?.fullTextRank).toBe(1);
+    const [misspelled] = await index.search('beekeping', { k: 3, ranks: true });
     expect(misspelled.source).toBe('nature/beekeeping.md');
-    expect(misspelled.scores.fullTextRank).toBeNull();
-    expect(misspelled.scores.vectorRank).toBe(1);
+    expect(misspelled.scores.ranks).toEqual({ fullTextRank: null, vectorRank: 1 });
     index.close();
   });
 

@@ -33,9 +33,11 @@ export interface SearchHit {
   source: string;
   position: ChunkPosition;
   text: string;
-  scores: RetrieverRanks & {
+  scores: {
     /** LanceDB's reciprocal-rank fusion score, Σ 1 / (rrfK + rank) with ranks counted from 0. */
     fused: number;
+    /** Where the hit stood in each retriever's list: only when the search asked for `ranks`. */
+    ranks?: RetrieverRanks;
   };
 }
 
@@ -148,13 +150,13 @@ export class DocIndex {
       throw new PlugboardError('INDEX_MISMATCH', `The embedder returns ${queryVector.length}-dimensional vectors but the index holds ${stamp.dimension}-dimensional ones from "${stamp.embedderId}"; use that embedder, or rebuild the index (\`plugboard rag index --rebuild\`).`);
     }
     checkVector(queryVector, stamp.dimension);
-    const hits = await this.table.hybrid(query, queryVector, parsed.data.candidates ?? Math.max(DEFAULT_CANDIDATES, k));
+    const hits = await this.table.hybrid(query, queryVector, parsed.data.candidates ?? Math.max(DEFAULT_CANDIDATES, k), parsed.data.ranks);
     return hits.slice(0, k).map(({ chunk, fused, ranks }) => ({
       id: chunk.id,
       source: chunk.source,
       position: positionOf(chunk),
       text: chunk.text,
-      scores: { fused, ...ranks },
+      scores: ranks === undefined ? { fused } : { fused, ranks },
     }));
   }
 
